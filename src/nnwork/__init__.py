@@ -1,0 +1,22 @@
+"""nnwork: a small, fast, from-scratch neural-network engine on NumPy.
+
+A model is a function F(Θ, x) fitted to a ground truth G(x); a network is neurons f(θᵢ, x)
+wired together; a loss says how far F is from G; backpropagation gives ∂L/∂θ; gradient
+descent lowers the loss. Each idea is a module here, under PyTorch's names.
+"""
+
+from nnwork._grad_mode import is_grad_enabled as is_grad_enabled, no_grad as no_grad
+from nnwork.functions import abs as abs, cat as cat, clamp as clamp, clip as clip
+from nnwork.functions import concatenate as concatenate, cos as cos, exp as exp, log as log
+from nnwork.functions import matmul as matmul, max as max, mean as mean, reshape as reshape
+from nnwork.functions import sin as sin, sqrt as sqrt, stack as stack, sum as sum
+from nnwork.functions import transpose as transpose, where as where
+from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
+from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
+from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh
+from nnwork.gradcheck import GradcheckError as GradcheckError, gradcheck as gradcheck
+from nnwork.rng import manual_seed as manual_seed
+from nnwork.tensor import Tensor as Tensor, float32 as float32, float64 as float64
+from nnwork.tensor import tensor as tensor
+
+__version__ = "0.1.0"

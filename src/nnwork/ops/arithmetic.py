@@ -1,0 +1,187 @@
+"""Arithmetic ops: + − × ÷ powers, negation and matrix products, each with its backward.
+
+Each backward returns ∂L/∂input = ∂L/∂output · ∂output/∂input, in the output's (broadcast)
+shape; `Tensor.backward` sums it back to each input's own shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnwork.tensor import Function, unbroadcast
+
+
+class Add(Function):
+    """a + b: both inputs receive the gradient unchanged."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return grad, grad
+
+
+class Sub(Function):
+    """a − b."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a - b
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return grad, (-grad if self.needs_grad[1] else None)
+
+
+class Mul(Function):
+    """a · b: ∂/∂a = b, ∂/∂b = a."""
+
+    __slots__ = ("a", "b")
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.a, self.b = a, b
+        return a * b
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return (
+            grad * self.b if self.needs_grad[0] else None,
+            grad * self.a if self.needs_grad[1] else None,
+        )
+
+
+class Div(Function):
+    """a / b: ∂/∂a = 1/b, ∂/∂b = −a/b² = −out/b."""
+
+    __slots__ = ("b", "out")
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.b = b
+        self.out = a / b
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        grad_a = grad / self.b
+        return grad_a, (-grad_a * self.out if self.needs_grad[1] else None)
+
+
+class Neg(Function):
+    """−a."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return -a
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (-grad,)
+
+
+class PowScalar(Function):
+    """aᵖ for a constant p: ∂/∂a = p·aᵖ⁻¹."""
+
+    __slots__ = ("a", "exponent")
+
+    def forward(self, a: np.ndarray, exponent: float) -> np.ndarray:
+        self.a, self.exponent = a, exponent
+        if exponent == 2.0:
+            return a * a
+        return a ** np.asarray(exponent, dtype=a.dtype)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        p = self.exponent
+        if p == 0.0:  # a⁰ = 1 is constant; p·aᵖ⁻¹ would give 0·∞ = nan at a = 0
+            return (np.zeros_like(grad),)
+        if p == 2.0:
+            return (grad * (2 * self.a),)
+        return (grad * (p * self.a ** np.asarray(p - 1, dtype=self.a.dtype)),)
+
+
+class Pow(Function):
+    """aᵇ with both tensors: ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (taken as 0 where a = 0, b ≥ 0)."""
+
+    __slots__ = ("a", "b", "out")
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.a, self.b = a, b
+        self.out = a**b
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        a, b = self.a, self.b
+        grad_a = grad * b * a ** (b - 1) if self.needs_grad[0] else None
+        grad_b = None
+        if self.needs_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):  # aᵇ·ln a is 0·(−∞) at a = 0
+                grad_b = grad * np.where((a == 0) & (b >= 0), 0, self.out * np.log(a))
+        return grad_a, grad_b
+
+
+class MatMul(Function):
+    """a @ b (matrices, vectors, or stacks of matrices that broadcast).
+
+    For C = A·B: ∂L/∂A = ∂L/∂C · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂C. A 1-D operand is treated as a
+    row (left) or column (right) vector and its gradient flattened back.
+    """
+
+    __slots__ = ("a", "b")
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul needs arrays of at least 1 dimension, got {a.shape} @ {b.shape}")
+        inner_a = a.shape[-1]
+        inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if inner_a != inner_b:
+            raise ValueError(
+                f"matmul shapes {a.shape} @ {b.shape} do not fit: {inner_a} columns "
+                f"on the left against {inner_b} rows on the right"
+            )
+        self.a, self.b = a, b
+        try:
+            return np.matmul(a, b)
+        except ValueError as error:  # batch dimensions that do not broadcast
+            raise ValueError(f"matmul shapes {a.shape} @ {b.shape} do not broadcast: {error}") from None
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        a = self.a[np.newaxis, :] if self.a.ndim == 1 else self.a
+        b = self.b[:, np.newaxis] if self.b.ndim == 1 else self.b
+        if self.b.ndim == 1:  # first: for vector · vector, grad is 0-d and becomes (1, 1)
+            grad = np.expand_dims(grad, -1)
+        if self.a.ndim == 1:
+            grad = np.expand_dims(grad, -2)
+        grad_a = grad_b = None
+        if self.needs_grad[0]:
+            grad_a = unbroadcast(np.matmul(grad, np.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
+        if self.needs_grad[1]:
+            grad_b = unbroadcast(np.matmul(np.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
+        return grad_a, grad_b
+
+
+class Linear(Function):
+    """x @ Wᵀ + b as one node: the whole of a fully connected layer, like torch's F.linear.
+
+    x is (..., in), W is (out, in), b is (out,). ∂L/∂x = g·W, ∂L/∂W = gᵀ·x, ∂L/∂b = Σ g.
+    """
+
+    __slots__ = ("x", "weight")
+
+    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+            raise ValueError(
+                f"linear layer expects inputs of shape (..., {weight.shape[1]}), got {x.shape}"
+            )
+        self.x, self.weight = x, weight
+        out = x @ weight.T
+        if bias is None:
+            return out
+        if out.dtype == np.result_type(out, bias):
+            out += bias  # in place: saves an allocation per layer
+            return out
+        return out + bias
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        flat_grad = grad.reshape(-1, grad.shape[-1])
+        grad_x = grad @ self.weight if self.needs_grad[0] else None
+        grad_w = None
+        if self.needs_grad[1]:
+            grad_w = flat_grad.T @ self.x.reshape(-1, self.x.shape[-1])
+        if len(self.needs_grad) == 2:
+            return grad_x, grad_w
+        grad_b = flat_grad.sum(axis=0) if self.needs_grad[2] else None
+        return grad_x, grad_w, grad_b
+

@@ -1,0 +1,447 @@
+"""Tensor: a NumPy array that remembers the op that made it, so gradients can flow back.
+
+Reverse-mode automatic differentiation in one file. Each differentiable op is a small
+`Function` subclass (in `ops.py`) with a `forward` on arrays and a `backward` that turns the
+gradient of its output into gradients of its inputs. `Function.apply` does all the graph
+bookkeeping; `Tensor.backward()` sorts the graph once (iteratively, so deep graphs cannot hit
+the recursion limit) and walks it in reverse, applying the chain rule
+
+    ∂L/∂input = ∂L/∂output · ∂output/∂input
+
+at every node, summing where a tensor was used more than once, and freeing the graph as it goes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from nnwork import _grad_mode
+
+# Arrays of these dtypes keep them; anything else numeric becomes the default float32.
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+DEFAULT_DTYPE = np.dtype(np.float32)
+
+float32 = np.float32
+float64 = np.float64
+
+
+class Function:
+    """One differentiable op: `forward` on arrays, `backward` from the output's gradient.
+
+    Subclasses store what backward needs on `self` during forward. `backward(grad)` returns
+    one gradient per input (or None where an input needs none); `self.needs_grad[i]` says
+    whether input i wants one, so an op can skip work nobody will use. Gradients may have the
+    broadcast shape of the output: `Tensor.backward` reduces them to each input's shape.
+    A backward must never modify `grad` in place: the same array may be shared by other nodes.
+    """
+
+    __slots__ = ("parents", "needs_grad")
+
+    parents: tuple[Tensor, ...]
+    needs_grad: tuple[bool, ...]
+
+    def forward(self, *arrays: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **options: Any) -> Tensor:
+        """Run the op on the inputs' arrays and, if any input wants a gradient, record it."""
+        fn = cls()
+        result = Tensor.__new__(Tensor)
+        if options:
+            result.data = fn.forward(*[t.data for t in inputs], **options)
+        else:
+            result.data = fn.forward(*[t.data for t in inputs])
+        result.grad = None
+        if _grad_mode.enabled and any(t.requires_grad for t in inputs):
+            fn.parents = inputs
+            fn.needs_grad = tuple(t.requires_grad for t in inputs)
+            result.requires_grad = True
+            result._ctx = fn
+        else:
+            result.requires_grad = False
+            result._ctx = None
+        return result
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+
+def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Validate `data` and copy it into the float array a Tensor holds: float32, unless
+    `dtype` says otherwise or `data` is already a float64 array (kept, as PyTorch does)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        wanted = np.dtype(dtype)
+        if wanted not in FLOAT_DTYPES:
+            raise TypeError(f"`dtype` must be float32 or float64, got {wanted}")
+    given_array = isinstance(data, (np.ndarray, np.generic))
+    array = np.asarray(data)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"a tensor holds real numbers; got data of dtype {array.dtype} "
+            f"(from {type(data).__name__})"
+        )
+    if dtype is None:
+        dtype = array.dtype if given_array and array.dtype in FLOAT_DTYPES else DEFAULT_DTYPE
+    return np.array(array, dtype=dtype, copy=True)
+
+
+class Tensor:
+    """An n-dimensional float array with an optional gradient and the op that produced it.
+
+    `data` is the NumPy array; `grad` (a NumPy array of the same shape, or None) is filled by
+    `backward()` on tensors created with `requires_grad=True`. Operators and methods build the
+    graph; `nnwork.no_grad()` turns recording off.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__, not NumPy
+
+    data: np.ndarray
+    grad: np.ndarray | None
+    requires_grad: bool
+    _ctx: Function | None
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._ctx = None
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> Tensor:
+        """A constant tensor around an array we own already (no copy, no checks)."""
+        t = Tensor.__new__(Tensor)
+        t.data, t.grad, t.requires_grad, t._ctx = array, None, False, None
+        return t
+
+    # ---- properties -------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    @property
+    def grad_fn(self) -> Function | None:
+        return self._ctx
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._ctx is None
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def item(self) -> float:
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        return float(self.data.reshape(()))
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, like torch: changing one changes the other)."""
+        return self.data
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """The same values, cut off from the graph (shares the array)."""
+        return Tensor._wrap(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self._ctx is not None and not requires_grad:
+            raise ValueError("requires_grad_(False) is only for leaf tensors; use detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
+        extras = ""
+        if self.data.dtype != DEFAULT_DTYPE:
+            extras += f", dtype={self.data.dtype}"
+        if self._ctx is not None:
+            extras += f", grad_fn=<{self._ctx.name}>"
+        elif self.requires_grad:
+            extras += ", requires_grad=True"
+        return f"tensor({body}{extras})"
+
+    # ---- autodiff ---------------------------------------------------------------------
+    def backward(self, grad: Any = None, retain_graph: bool = False) -> None:
+        """Accumulate ∂self/∂leaf into `leaf.grad` for every leaf that requires a gradient.
+
+        `grad` is ∂L/∂self; it may be omitted only when self holds a single value (then 1).
+        The graph is freed afterwards unless `retain_graph=True`.
+        """
+        if not self.requires_grad:
+            raise ValueError(
+                "backward() on a tensor that does not require grad: no input of the "
+                "computation had requires_grad=True (or it ran under no_grad())"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward() without `grad` needs a single-value tensor, got shape "
+                    f"{self.shape}; pass grad= of that shape (e.g. ones) or reduce first"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            if seed.shape != self.shape:
+                raise ValueError(
+                    f"backward(grad) needs grad of shape {self.shape}, got {seed.shape}"
+                )
+        pending: dict[int, np.ndarray] = {id(self): seed}
+        for node in reversed(self._topological_order()):
+            g = pending.pop(id(node), None)
+            ctx = node._ctx
+            if ctx is None:
+                if g is not None:
+                    node._accumulate(g)
+                continue
+            if g is None:
+                continue
+            for parent, wanted, parent_grad in zip(ctx.parents, ctx.needs_grad, ctx.backward(g)):
+                if not wanted or parent_grad is None:
+                    continue
+                parent_grad = unbroadcast(parent_grad, parent.data.shape)
+                key = id(parent)
+                earlier = pending.get(key)
+                pending[key] = parent_grad if earlier is None else earlier + parent_grad
+            if not retain_graph:
+                node._ctx = None
+
+    def _accumulate(self, g: np.ndarray) -> None:
+        if self.grad is None:
+            self.grad = np.array(g, dtype=self.data.dtype, copy=True)
+        else:
+            self.grad += g
+
+    def _topological_order(self) -> list[Tensor]:
+        """Every tensor self depends on (that requires grad), inputs before outputs."""
+        order: list[Tensor] = []
+        visited: set[int] = set()
+        stack: list[tuple[Tensor, bool]] = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+                continue
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+            stack.append((node, True))
+            if node._ctx is not None:
+                for parent in reversed(node._ctx.parents):
+                    if parent.requires_grad and id(parent) not in visited:
+                        stack.append((parent, False))
+        return order
+
+    # ---- operators: one line each, dispatching to ops ---------------------------------
+    def _other(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float)):  # Python numbers take the tensor's dtype
+            return Tensor._wrap(np.asarray(other, dtype=self.data.dtype))
+        return Tensor(other)
+
+    def __add__(self, other: Any) -> Tensor:
+        return _ops.Add.apply(self, self._other(other))
+
+    def __radd__(self, other: Any) -> Tensor:  # other + self
+        return _ops.Add.apply(self._other(other), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _ops.Sub.apply(self, self._other(other))
+
+    def __rsub__(self, other: Any) -> Tensor:  # other - self
+        return _ops.Sub.apply(self._other(other), self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _ops.Mul.apply(self, self._other(other))
+
+    def __rmul__(self, other: Any) -> Tensor:  # other * self
+        return _ops.Mul.apply(self._other(other), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _ops.Div.apply(self, self._other(other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:  # other / self
+        return _ops.Div.apply(self._other(other), self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, (int, float)):
+            return _ops.PowScalar.apply(self, exponent=float(exponent))
+        return _ops.Pow.apply(self, self._other(exponent))
+
+    def __rpow__(self, base: Any) -> Tensor:  # base ** self
+        return _ops.Pow.apply(self._other(base), self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _ops.MatMul.apply(self, self._other(other))
+
+    def __rmatmul__(self, other: Any) -> Tensor:  # other @ self
+        return _ops.MatMul.apply(self._other(other), self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.GetItem.apply(self, index=_ops.plain_index(index))
+
+    # Comparisons give constant boolean tensors (for masks and `where`), never a graph.
+    def __lt__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self.data < self._other(other).data)
+
+    def __le__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self.data <= self._other(other).data)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self.data > self._other(other).data)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self.data >= self._other(other).data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self)):
+            yield self[i]
+
+    # ---- elementwise functions --------------------------------------------------------
+    def exp(self) -> Tensor:
+        return _ops.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return _ops.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        return _ops.Abs.apply(self)
+
+    def sin(self) -> Tensor:
+        return _ops.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return _ops.Cos.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.Tanh.apply(self)
+
+    def relu(self) -> Tensor:
+        return _ops.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return _ops.LeakyReLU.apply(self, negative_slope=float(negative_slope))
+
+    def softplus(self) -> Tensor:
+        return _ops.Softplus.apply(self)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return _ops.Clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    def to(self, dtype: Any) -> Tensor:
+        """The same values as `dtype` (float32 or float64); gradients flow back through."""
+        if np.dtype(dtype) not in FLOAT_DTYPES:
+            raise TypeError(f"`dtype` must be float32 or float64, got {np.dtype(dtype)}")
+        if np.dtype(dtype) == self.dtype:
+            return self
+        return _ops.Cast.apply(self, dtype=np.dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    # ---- reductions and softmax family ------------------------------------------------
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.Sum.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.Mean.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.Max.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+
+    def logsumexp(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.LogSumExp.apply(
+            self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims
+        )
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return _ops.Softmax.apply(self, axis=_ops.normalize_axis(axis, self.ndim))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return _ops.LogSoftmax.apply(self, axis=_ops.normalize_axis(axis, self.ndim))
+
+    # ---- shape ------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return _ops.Reshape.apply(self, shape=tuple(int(s) for s in shape))
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    def transpose(self, *axes: int) -> Tensor:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return _ops.Transpose.apply(self, axes=_ops.transpose_axes(axes, self.ndim))
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum `grad` over the axes NumPy broadcasting added or stretched, to get back `shape`."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Make a Tensor from numbers, lists or arrays (copied). float32 unless data is float64
+    or `dtype` says otherwise.
+
+    >>> tensor([1.0, 2.0]) * 3
+    tensor([3., 6.])
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+from nnwork import ops as _ops  # noqa: E402  (ops needs Tensor and Function defined first)
