@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -40,16 +41,22 @@ def adam(
         else:
             g = g + weight_decay * param
     lerp_(exp_avg, g, 1 - beta1)
+    scratch = np.multiply(g, 1 - beta2, out=np.empty_like(exp_avg_sq))  # (1 − β₂)·g·g, in torch's order
+    scratch *= g
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * g * g
+    exp_avg_sq += scratch
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     second_moment = exp_avg_sq
     if amsgrad:
         assert max_exp_avg_sq is not None  # internal invariant: Adam._update creates it
         second_moment = np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-    denom = np.sqrt(second_moment) / bias_correction2_sqrt + eps
-    param += -step_size * exp_avg / denom
+    denom = np.sqrt(second_moment, out=scratch)  # the buffer is free again: reuse it
+    denom /= bias_correction2_sqrt
+    denom += eps
+    update = np.multiply(exp_avg, -step_size)
+    update /= denom
+    param += update
 
 
 class Adam(Optimizer):
@@ -99,20 +106,21 @@ class Adam(Optimizer):
             check_range(beta, f"betas[{i}]", f"beta parameter at index {i}", 0.0, 1.0)
         check_range(group["weight_decay"], "weight_decay", "weight_decay value", 0.0)
 
-    def _update(self, p: Param, group: ParamGroup) -> None:
-        state = self.state[p]
+    fused = True
+
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+            state["exp_avg"] = np.zeros_like(data)
+            state["exp_avg_sq"] = np.zeros_like(data)
         if group["amsgrad"] and "max_exp_avg_sq" not in state:
-            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+            state["max_exp_avg_sq"] = np.zeros_like(data)
         state["step"] += 1
         beta1, beta2 = group["betas"]
         # Hyperparameters go in as Python floats, which NumPy treats as "weak": float32 stays float32.
         adam(
-            p.data,
-            p.grad,  # type: ignore[arg-type]  # step() only calls this when p.grad is set
+            data,
+            grad,
             state["exp_avg"],
             state["exp_avg_sq"],
             state.get("max_exp_avg_sq"),

@@ -64,7 +64,7 @@ class ParamState:
 
 
 class Optimizer:
-    """Base class: holds `param_groups` and `state`; a subclass writes `_update(p, group)`.
+    """Base class: holds `param_groups` and `state`; a subclass writes `_update(data, grad, state, group)`.
 
     **Arguments:**
         params: an iterable of parameters, or of dicts `{"params": [...], "lr": ..., ...}`
@@ -93,8 +93,12 @@ class Optimizer:
     def _check(self, group: ParamGroup) -> None:
         """Raise ValueError/TypeError if a group's hyperparameters are invalid (subclasses)."""
 
-    def _update(self, p: Param, group: ParamGroup) -> None:
-        """Update one parameter that has a gradient, in place (subclasses)."""
+    # Subclasses whose update is elementwise set this: their groups are then updated as one
+    # flat array per buffer (see FlatGroup), a handful of NumPy calls for the whole model.
+    fused = False
+
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
+        """Update `data` in place from `grad` and the per-parameter `state` (subclasses)."""
         raise NotImplementedError
 
     def add_param_group(self, param_group: ParamGroup) -> None:
@@ -150,11 +154,35 @@ class Optimizer:
         """
         loss = None if closure is None else closure()
         for g, group in enumerate(self.param_groups):
-            for i, p in enumerate(group["params"]):
+            params = group["params"]
+            for i, p in enumerate(params):
                 if p.grad is not None:
                     check_grad(p, f"parameter {i} of group {g}")
-                    self._update(p, group)
+            if self.fused and self._step_flat(g, group):
+                continue
+            for p in params:
+                if p.grad is not None:
+                    self._update(p.data, p.grad, self.state[p], group)
         return loss
+
+    def _step_flat(self, g: int, group: ParamGroup) -> bool:
+        """Update group g as one flat array per buffer, if its parameters allow it (every one
+        has a gradient, one dtype, states in step); return whether it did."""
+        params = group["params"]
+        if any(p.grad is None for p in params):
+            return False
+        states = [self.state[p] for p in params]
+        flats = self.__dict__.setdefault("_flat_groups", {})
+        flat = flats.get(g)
+        if flat is None or not flat.holds(params, states):
+            if len({p.data.dtype for p in params}) != 1 or len({_scalars(s) for s in states}) != 1:
+                return False
+            flat = flats[g] = FlatGroup(params, states)
+        flat.gather()
+        self._update(flat.data, flat.grad, flat.state, group)
+        flat.scatter()
+        flat.share_state(states)
+        return True
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as plain data (dicts, lists, numbers, copied NumPy arrays).
@@ -241,6 +269,80 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"
+
+
+class FlatGroup:
+    """A group's optimizer state kept as ONE contiguous array per buffer, so that an
+    elementwise update runs once over the whole group: the same numbers as parameter by
+    parameter, in a handful of NumPy calls instead of a handful per parameter.
+
+    Each step gathers the parameters and gradients into flat arrays (one concatenate each),
+    updates them with the state, and copies the new values back into every `p.data` in place
+    (parameters are never rebound). Each parameter's state arrays are views into the flat
+    state; if anything replaces one (a loaded state dict, a user), `holds` notices and the
+    optimizer builds the flat state again from the current values.
+    """
+
+    def __init__(self, params: list[Param], states: list[dict[str, Any]]) -> None:
+        self.params = params
+        self.sizes = [p.data.size for p in params]
+        self.shapes = [p.data.shape for p in params]
+        self.data = np.concatenate([p.data.reshape(-1) for p in params])
+        self.grad = np.empty_like(self.data)
+        self.views = self._split(self.data)
+        self.state: dict[str, Any] = {}
+        for key, value in states[0].items():
+            if isinstance(value, np.ndarray):
+                self.state[key] = np.concatenate([s[key].reshape(-1) for s in states])
+            else:
+                self.state[key] = value
+        self.state_views: dict[str, list[Array]] = {}
+        self.share_state(states)
+
+    def _split(self, flat: Array) -> list[Array]:
+        ends = np.cumsum(self.sizes)
+        return [flat[end - size : end].reshape(shape) for end, size, shape in zip(ends, self.sizes, self.shapes)]
+
+    def gather(self) -> None:
+        """Copy the parameters and their gradients into the flat arrays."""
+        np.concatenate([p.data.reshape(-1) for p in self.params], out=self.data)
+        np.concatenate([p.grad.reshape(-1) for p in self.params], out=self.grad)  # type: ignore[union-attr]
+
+    def scatter(self) -> None:
+        """Copy the updated flat values back into each parameter's own array, in place."""
+        for p, view in zip(self.params, self.views):
+            np.copyto(p.data, view)
+
+    def share_state(self, states: list[dict[str, Any]]) -> None:
+        """Point each parameter's state at views of the flat state (new arrays included)."""
+        for key, value in self.state.items():
+            if isinstance(value, np.ndarray):
+                if key not in self.state_views:
+                    self.state_views[key] = self._split(value)
+                for state, view in zip(states, self.state_views[key]):
+                    state[key] = view
+            else:
+                for state in states:
+                    state[key] = value
+
+    def holds(self, params: list[Param], states: list[dict[str, Any]]) -> bool:
+        """Whether these are still the parameters, shapes and state views made here."""
+        if params is not self.params or any(p.data.shape != shape for p, shape in zip(params, self.shapes)):
+            return False
+        for key, views in self.state_views.items():
+            if any(state.get(key) is not view for state, view in zip(states, views)):
+                return False
+        for state in states:
+            for key, value in state.items():
+                if not isinstance(value, np.ndarray) and self.state.get(key) != value:
+                    return False
+        arrays = {key for key, value in states[0].items() if isinstance(value, np.ndarray)}
+        return arrays <= self.state_views.keys() and all(p.data.dtype == self.data.dtype for p in params)
+
+
+def _scalars(state: dict[str, Any]) -> tuple[Any, ...]:
+    """The non-array entries of a state (e.g. the step count) and the names of its arrays."""
+    return tuple(sorted((k, v if not isinstance(v, np.ndarray) else "array") for k, v in state.items()))
 
 
 def _plain(value: Any) -> Any:

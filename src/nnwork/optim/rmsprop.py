@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -95,20 +96,21 @@ class RMSprop(Optimizer):
         check_range(group["weight_decay"], "weight_decay", "weight_decay value", 0.0)
         check_range(group["alpha"], "alpha", "alpha value", 0.0)
 
-    def _update(self, p: Param, group: ParamGroup) -> None:
-        state = self.state[p]
+    fused = True
+
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(p.data)
+            state["square_avg"] = np.zeros_like(data)
         if group["momentum"] > 0 and "momentum_buffer" not in state:
-            state["momentum_buffer"] = np.zeros_like(p.data)
+            state["momentum_buffer"] = np.zeros_like(data)
         if group["centered"] and "grad_avg" not in state:
-            state["grad_avg"] = np.zeros_like(p.data)
+            state["grad_avg"] = np.zeros_like(data)
         state["step"] += 1  # kept for torch's state layout; RMSprop does not use it
         # Hyperparameters go in as Python floats, which NumPy treats as "weak": float32 stays float32.
         rmsprop(
-            p.data,
-            p.grad,  # type: ignore[arg-type]  # step() only calls this when p.grad is set
+            data,
+            grad,
             state["square_avg"],
             state.get("grad_avg"),
             state.get("momentum_buffer"),

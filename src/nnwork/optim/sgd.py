@@ -94,12 +94,13 @@ class SGD(Optimizer):
                 f"(got `momentum`={group['momentum']}, `dampening`={group['dampening']})"
             )
 
-    def _update(self, p: Param, group: ParamGroup) -> None:
-        state: dict[str, Any] = self.state[p] if group["momentum"] != 0 else {}
+    fused = True
+
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
         # Hyperparameters go in as Python floats, which NumPy treats as "weak": float32 stays float32.
         buf = sgd(
-            p.data,
-            p.grad,  # type: ignore[arg-type]  # step() only calls this when p.grad is set
+            data,
+            grad,
             state.get("momentum_buffer"),
             lr=float(group["lr"]),
             momentum=float(group["momentum"]),
@@ -108,5 +109,5 @@ class SGD(Optimizer):
             nesterov=group["nesterov"],
             maximize=group["maximize"],
         )
-        if group["momentum"] != 0:
+        if buf is not None:
             state["momentum_buffer"] = buf
