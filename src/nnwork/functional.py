@@ -108,8 +108,7 @@ def _pair(input: Tensor, target: Any, reduction: str, name: str) -> tuple[Tensor
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Squared error L = (y − ŷ)², averaged (or summed) over all elements."""
     input, target = _pair(input, target, reduction, "mse_loss")
-    diff = input - target
-    return _reduce(diff * diff, reduction)
+    return ops.SquaredError.apply(input, target, reduction=reduction)
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:

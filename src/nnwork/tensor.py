@@ -53,10 +53,11 @@ class Function:
         """Run the op on the inputs' arrays and, if any input wants a gradient, record it."""
         fn = cls()
         result = Tensor.__new__(Tensor)
+        # np.asarray: NumPy reductions and ufuncs on 0-d input return scalars, not arrays
         if options:
-            result.data = fn.forward(*[t.data for t in inputs], **options)
+            result.data = np.asarray(fn.forward(*[t.data for t in inputs], **options))
         else:
-            result.data = fn.forward(*[t.data for t in inputs])
+            result.data = np.asarray(fn.forward(*[t.data for t in inputs]))
         result.grad = None
         if _grad_mode.enabled and any(t.requires_grad for t in inputs):
             fn.parents = inputs
@@ -71,6 +72,22 @@ class Function:
     @property
     def name(self) -> str:
         return type(self).__name__
+
+
+class FreedGraph(Function):
+    """Takes the place of an op once backward() has freed its graph (retain_graph=False), so
+    that going back through it again is an error, as in PyTorch, and not a silent loss of the
+    gradients of everything behind it."""
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        raise RuntimeError(
+            "backward() through a graph that an earlier backward() already freed; pass "
+            "retain_graph=True to the first backward() to go through the graph twice"
+        )
+
+
+FREED = FreedGraph()
+FREED.parents, FREED.needs_grad = (), ()
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -194,7 +211,8 @@ class Tensor:
         """Accumulate ∂self/∂leaf into `leaf.grad` for every leaf that requires a gradient.
 
         `grad` is ∂L/∂self; it may be omitted only when self holds a single value (then 1).
-        The graph is freed afterwards unless `retain_graph=True`.
+        The graph is freed afterwards unless `retain_graph=True`; going back through a freed
+        graph (a second backward(), or a new graph built on one of its tensors) raises.
         """
         if not self.requires_grad:
             raise ValueError(
@@ -232,7 +250,7 @@ class Tensor:
                 earlier = pending.get(key)
                 pending[key] = parent_grad if earlier is None else earlier + parent_grad
             if not retain_graph:
-                node._ctx = None
+                node._ctx = FREED
 
     def _accumulate(self, g: np.ndarray) -> None:
         if self.grad is None:

@@ -6,6 +6,8 @@ shape; `Tensor.backward` sums it back to each input's own shape.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from nnwork.tensor import Function, unbroadcast
@@ -176,12 +178,22 @@ class Linear(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         flat_grad = grad.reshape(-1, grad.shape[-1])
-        grad_x = grad @ self.weight if self.needs_grad[0] else None
-        grad_w = None
+        grad_x = grad_w = grad_b = None
+        if self.needs_grad[0]:
+            # One output unit: an outer product, far cheaper by broadcasting than by BLAS.
+            grad_x = grad * self.weight[0] if self.weight.shape[0] == 1 else grad @ self.weight
         if self.needs_grad[1]:
             grad_w = flat_grad.T @ self.x.reshape(-1, self.x.shape[-1])
         if len(self.needs_grad) == 2:
             return grad_x, grad_w
-        grad_b = flat_grad.sum(axis=0) if self.needs_grad[2] else None
+        if self.needs_grad[2]:
+            grad_b = ones(len(flat_grad), grad.dtype) @ flat_grad  # Σ over rows, as one BLAS call
         return grad_x, grad_w, grad_b
 
+
+@functools.lru_cache(maxsize=16)
+def ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A cached, read-only vector of n ones (for sums over rows as matrix products)."""
+    vector = np.ones(n, dtype=dtype)
+    vector.flags.writeable = False
+    return vector

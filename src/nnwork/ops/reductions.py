@@ -82,12 +82,18 @@ class Max(Function):
         return (_expand(grad, self.axis, self.keepdims, self.ndim) * self.winners,)
 
 
-def _stable_logsumexp(a: np.ndarray, axis: tuple[int, ...] | None) -> np.ndarray:
-    """log Σ eˣ with keepdims, shifting by the maximum so nothing overflows."""
+def _shifted(a: np.ndarray, axis: tuple[int, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(a − m, m) for m the maximum along `axis` (kept as size 1; 0 where it is ±inf), so
+    that no e^(a − m) overflows."""
     shift = np.max(a, axis=axis, keepdims=True)
     shift = np.where(np.isfinite(shift), shift, 0)
+    return a - shift, shift
+
+
+def _log_sum_exp(shifted: np.ndarray, axis: tuple[int, ...] | None) -> np.ndarray:
+    """log Σ eˣ with keepdims, for x already shifted by `_shifted`."""
     with np.errstate(divide="ignore"):  # all -inf along an axis: log 0 = -inf is right
-        return np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+        return np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 class LogSumExp(Function):
@@ -96,7 +102,8 @@ class LogSumExp(Function):
     __slots__ = ("a", "out", "axis", "keepdims")
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
-        out = _stable_logsumexp(a, axis)
+        shifted, shift = _shifted(a, axis)
+        out = _log_sum_exp(shifted, axis) + shift
         self.a, self.out, self.axis, self.keepdims = a, out, axis, keepdims
         if keepdims or a.ndim == 0:
             return out.reshape(a.shape) if a.ndim == 0 else out
@@ -124,13 +131,16 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
-    """x − log Σ eˣ along `axis`; finite for logits of any size. Backward: g − softmax·Σg."""
+    """x − log Σ eˣ along `axis`, as (x − m) − log Σ e^(x − m) for the maximum m: finite for
+    logits of any size, and the large m cancels exactly before the rounding of the log-sum.
+    Backward: g − softmax·Σg."""
 
     __slots__ = ("out", "axis")
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
         self.axis = axis
-        self.out = a - _stable_logsumexp(a, axis)
+        shifted, _ = _shifted(a, axis)
+        self.out = shifted - _log_sum_exp(shifted, axis)
         return self.out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
