@@ -18,5 +18,8 @@ from nnwork.gradcheck import GradcheckError as GradcheckError, gradcheck as grad
 from nnwork.rng import manual_seed as manual_seed
 from nnwork.tensor import Tensor as Tensor, float32 as float32, float64 as float64
 from nnwork.tensor import tensor as tensor
+from nnwork import functional as functional, nn as nn, optim as optim
+from nnwork.io import load as load, save as save
+from nnwork.training import fit as fit
 
 __version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The subcommands of `nnwork`, one module each (see nnwork.cli)."""

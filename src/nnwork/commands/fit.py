@@ -1,0 +1,120 @@
+"""`nnwork fit`: train a small network on a formula or a CSV, report its errors, save it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from nnwork.cli import RunFailed, UsageError
+from nnwork.commands.progress import ProgressBar
+
+EXAMPLES = """examples:
+  nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
+  nnwork fit "exp(-(x^2+y^2)/2)" --domain -3:3,-3:3
+  nnwork fit franke --hidden 32,32 --epochs 300
+  nnwork fit --csv data.csv --x a,b --y out --out results/
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "fit", help="fit a network to a formula or a CSV", epilog=EXAMPLES,
+        description="Fit a small neural network to G (a formula, a named target or a CSV), print "
+        "its errors and write model.npz, metrics.json and figures to --out.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("formula", nargs="?", help="a formula such as 'sin(x)*cos(y)' or a named target (e.g. franke)")
+    p.add_argument("--domain", help="input ranges, e.g. -3:3,-3:3 (default: the target's own)")
+    p.add_argument("--csv", help="fit measured data from this CSV file instead of a formula")
+    p.add_argument("--x", dest="x_columns", help="input columns of the CSV, by name or 1-based number (default: all but the last)")
+    p.add_argument("--y", dest="y_columns", help="output columns of the CSV (default: the last)")
+    p.add_argument("--hidden", default="64,64", help="hidden layer sizes (default 64,64)")
+    p.add_argument("--activation", default="tanh", help="tanh, sigmoid, relu, leaky_relu, softplus (default tanh)")
+    p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs (default adam)")
+    p.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
+    p.add_argument("--epochs", type=int, default=500, help="at most this many epochs (default 500)")
+    p.add_argument("--batch-size", type=int, default=256, help="minibatch size (default 256)")
+    p.add_argument("--samples", type=int, default=4096, help="training points drawn from a formula (default 4096)")
+    p.add_argument("--patience", type=int, default=100, help="stop after this many epochs without improvement (default 100)")
+    p.add_argument("--target-mse", type=float, help="stop once the validation MSE is this low")
+    p.add_argument("--time-budget", type=float, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=0, help="random seed: the same seed repeats the run bit for bit")
+    p.add_argument("--out", default="nnwork-out", help="output folder (default nnwork-out/)")
+    p.add_argument("--checkpoint", help="write a checkpoint here after every epoch")
+    p.add_argument("--resume", help="continue from this checkpoint")
+    p.add_argument("--no-plots", action="store_true", help="skip the figures")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from nnwork.workflow import FitSettings
+
+    try:
+        hidden = [int(h) for h in args.hidden.split(",") if h.strip()]
+    except ValueError:
+        raise UsageError(f"--hidden must be sizes like 64,64, got {args.hidden!r}") from None
+    for name in ("epochs", "batch_size", "samples"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    return FitSettings(
+        formula=args.formula, domain=args.domain, csv=args.csv, x_columns=args.x_columns,
+        y_columns=args.y_columns, hidden=hidden, activation=args.activation, optimizer=args.optimizer,
+        lr=args.lr, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, samples=args.samples,
+        patience=args.patience, time_budget=args.time_budget, target_mse=args.target_mse,
+    )
+
+
+def results_table(metrics: dict[str, Any]) -> str:
+    rows = [("", "MSE", "RMSE", "max error", "R²")]
+    for part in ("train", "validation"):
+        m = metrics[part]
+        rows.append((part, f"{m['mse']:.3e}", f"{m['rmse']:.3e}", f"{m['max_error']:.3e}", f"{m['r2']:.6f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnwork import io
+    from nnwork.training import TrainingDiverged
+    from nnwork.workflow import DEFAULT_TARGET, fit_function, settings_dict
+
+    settings = _settings(args)
+    if settings.formula is None and settings.csv is None:
+        print(f"No formula or CSV given: fitting the built-in default target {DEFAULT_TARGET!r} "
+              "(sin(x)*cos(y) on [-3,3]^2). See `nnwork fit --help` for your own.")
+    bar = None if args.quiet else ProgressBar()
+    try:
+        result = fit_function(settings, callbacks=[bar] if bar else [], checkpoint=args.checkpoint, resume=args.resume)
+    except TrainingDiverged as error:
+        raise RunFailed(str(error)) from None
+    except (ValueError, OSError) as error:  # bad formula, domain, CSV, settings, files
+        raise UsageError(str(error).replace("\n", " ")) from None
+    finally:
+        if bar:
+            bar.close()
+    print(f"Fitted {result.description}")
+    print(f"network {'-'.join(str(s) for s in result.predictor.model.sizes)} {settings.activation}, "
+          f"{result.metrics['parameters']:,} parameters; {result.history.epochs} epochs in "
+          f"{result.seconds:.1f} s ({result.history.stop_reason}); best epoch {result.metrics['best_epoch']}")
+    print(results_table(result.metrics))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    io.save(result.predictor.model, out / "model.npz", standardization=result.predictor.standardizer.to_dict(),
+            training={**settings_dict(settings), "x_names": list(result.train.x_names),
+                      "y_names": list(result.train.y_names), "domain_used": [list(d) for d in result.domain]},
+            metrics=result.metrics)
+    metrics = {**result.metrics, "description": result.description, "settings": settings_dict(settings),
+               "history": result.history.to_dict()}
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float) + "\n")
+    written = [out / "model.npz", out / "metrics.json"]
+    if not args.no_plots:
+        from nnwork.plot.fitting import write_fit_figures
+
+        written += write_fit_figures(out, result.predictor, result.domain, result.history, result.target,
+                                     (result.train.x, result.train.y), result.description)
+    print("wrote " + ", ".join(str(p) for p in written))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,266 @@
+"""The training loop: repeat θ ← θ − η·∂L/∂θ over a dataset, and look after the run.
+
+`fit(model, train, validation)` runs epochs of shuffled mini-batches. Around the one line
+that matters (`optimizer.step()`), it measures the validation loss every epoch, keeps the
+best weights, stops early when the validation loss stops improving, stops at once when the
+loss turns NaN/Inf or explodes (restoring the best weights and saying why), follows a time
+budget and a learning-rate schedule, and can write a checkpoint every epoch and resume from
+one so that an interrupted run ends exactly where an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from nnwork import functional as F
+from nnwork import optim
+from nnwork._grad_mode import no_grad
+from nnwork.data import batches
+from nnwork.nn.module import Module
+from nnwork.tensor import Tensor
+
+LOSSES: dict[str, Callable[..., Tensor]] = {
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
+    "huber": F.huber_loss,
+}
+OPTIMIZERS: dict[str, tuple[type, dict[str, Any]]] = {
+    "adam": (optim.Adam, {"lr": 3e-3}),
+    "adamw": (optim.AdamW, {"lr": 3e-3}),
+    "sgd": (optim.SGD, {"lr": 1e-2, "momentum": 0.9}),
+    "rmsprop": (optim.RMSprop, {"lr": 1e-3}),
+    "lbfgs": (optim.LBFGS, {"lr": 1.0, "max_iter": 20, "history_size": 50, "line_search_fn": "strong_wolfe"}),
+}
+EXPLOSION = 1e6  # a loss this many times the first epoch's is treated as diverging
+
+
+@dataclass
+class History:
+    """What happened, epoch by epoch: losses, learning rate, wall-clock seconds."""
+
+    train_loss: list[float] = field(default_factory=list)
+    validation_loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    best_epoch: int = -1
+    best_loss: float = math.inf
+    stop_reason: str = ""
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> History:
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """Handed to every callback after each epoch; a callback returning True stops the run."""
+
+    epoch: int  # counted from 1
+    epochs: int
+    train_loss: float
+    validation_loss: float | None
+    lr: float
+    elapsed: float
+    history: History
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN/Inf or exploded. The best weights were restored; `.history` holds
+    the run so far."""
+
+    def __init__(self, message: str, history: History) -> None:
+        super().__init__(message)
+        self.history = history
+
+
+def make_optimizer(name: str, params: Sequence[Any], lr: float | None = None) -> optim.Optimizer:
+    """An optimizer by name ("adam", "sgd", "lbfgs", ...) with sensible defaults for fitting."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
+    cls, defaults = OPTIMIZERS[name]
+    settings = dict(defaults)
+    if lr is not None:
+        settings["lr"] = lr
+    return cls(list(params), **settings)
+
+
+def _as_arrays(data: Any, dtype: np.dtype, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) arrays in the model's dtype, from a Dataset or an (x, y) pair."""
+    x, y = (data.x, data.y) if hasattr(data, "x") and hasattr(data, "y") else data
+    x, y = np.asarray(x, dtype=dtype), np.asarray(y, dtype=dtype)
+    if x.ndim != 2 or y.ndim != 2 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"`{what}` needs x of shape (N, d) and y of shape (N, k) with N ≥ 1, got {x.shape} and {y.shape}")
+    return x, y
+
+
+def evaluate(model: Module, x: np.ndarray, y: np.ndarray, loss: Callable[..., Tensor], batch_size: int = 65536) -> float:
+    """The mean loss of `model` over (x, y), without recording a graph."""
+    total = 0.0
+    with no_grad():
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+            total += loss(model(Tensor._wrap(xb)), Tensor._wrap(yb)).item() * len(xb)
+    return total / len(x)
+
+
+def fit(
+    model: Module,
+    train: Any,
+    validation: Any = None,
+    *,
+    loss: str | Callable[..., Tensor] = "mse",
+    optimizer: str | optim.Optimizer = "adam",
+    lr: float | None = None,
+    epochs: int = 100,
+    batch_size: int = 256,
+    seed: int = 0,
+    schedule: Any = None,
+    patience: int | None = None,
+    restore_best: bool = True,
+    time_budget: float | None = None,
+    callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+    checkpoint: str | Path | None = None,
+    resume: str | Path | None = None,
+) -> History:
+    """Train `model` on `train` (a Dataset or (x, y) arrays) and return the History.
+
+    **Arguments:**
+        validation: data measured after every epoch; it decides "best" and early stopping
+            (without it, the training loss does).
+        loss: "mse" (default), "l1", "huber", or a function (ŷ, y) → scalar Tensor.
+        optimizer: a name from OPTIMIZERS (with `lr`) or an optimizer built on the model's
+            parameters. L-BFGS always uses the full training set as one batch.
+        epochs, batch_size, seed: the seed fixes the shuffles, so runs repeat bit for bit.
+        schedule: an lr scheduler from nnwork.optim.lr_scheduler, stepped once per epoch
+            (ReduceLROnPlateau is given the monitored loss).
+        patience: stop after this many epochs without improvement (None: never).
+        restore_best: end with the weights of the best epoch.
+        time_budget: stop after the epoch that passes this many seconds.
+        callbacks: called with an EpochReport after each epoch; returning True stops.
+        checkpoint: a file written (atomically) after every epoch with everything needed
+            to continue: weights, optimizer state, shuffle state, history.
+        resume: a checkpoint to continue from; the run then ends bit-identical to one that
+            was never interrupted.
+
+    **Raises:** TrainingDiverged when the loss becomes NaN/Inf or explodes.
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"`epochs` must be a non-negative integer, got {epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+    params = model.parameters()
+    if not params:
+        raise ValueError("the model has no parameters to train")
+    dtype = params[0].dtype
+    x, y = _as_arrays(train, dtype, "train")
+    val = _as_arrays(validation, dtype, "validation") if validation is not None else None
+    loss_fn = LOSSES.get(loss) if isinstance(loss, str) else loss
+    if loss_fn is None:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
+    opt = make_optimizer(optimizer, params, lr) if isinstance(optimizer, str) else optimizer
+    full_batch = isinstance(opt, optim.LBFGS)
+    shuffle = np.random.default_rng(seed)
+    history = History()
+    best_state = model.state_dict()
+    stale = 0
+    start_epoch = 0
+    if resume is not None:
+        from nnwork import io
+
+        saved = io.load_checkpoint(resume, model, opt).state
+        shuffle.bit_generator.state = saved["shuffle"]
+        history = History.from_dict(saved["history"])
+        best_state, stale, start_epoch = saved["best_state"], saved["stale"], saved["epoch"]
+        if schedule is not None and saved.get("schedule") is not None:
+            schedule.load_state_dict(saved["schedule"])
+    started = time.perf_counter() - (history.seconds[-1] if history.seconds else 0.0)
+
+    def diverged(why: str) -> TrainingDiverged:
+        model.load_state_dict(best_state)
+        history.stop_reason = "diverged"
+        rate = opt.param_groups[0]["lr"]
+        return TrainingDiverged(
+            f"{why}. The learning rate ({rate:g}) is the likely cause: try {rate / 10:g} or lower "
+            f"(or standardise the data). The best weights (epoch {history.best_epoch + 1}) were kept.",
+            history,
+        )
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is detected and reported
+        for epoch in range(start_epoch, epochs):
+            total, count = 0.0, 0
+            for index in batches(len(x), len(x) if full_batch else batch_size, shuffle):
+                xb, yb = Tensor._wrap(x[index]), Tensor._wrap(y[index])
+
+                def closure() -> float:
+                    opt.zero_grad()
+                    value = loss_fn(model(xb), yb)
+                    value.backward()
+                    return value.item()
+
+                value = opt.step(closure) if full_batch else closure()
+                if not full_batch:
+                    opt.step()
+                if not math.isfinite(value):
+                    raise diverged(f"the training loss became {value} in epoch {epoch + 1}")
+                total += value * len(index)
+                count += len(index)
+            train_loss = total / count
+            if history.train_loss and train_loss > EXPLOSION * max(history.train_loss[0], 1e-12):
+                raise diverged(f"the training loss exploded to {train_loss:.3g} in epoch {epoch + 1}")
+            val_loss = evaluate(model, *val, loss_fn) if val is not None else None
+            if val_loss is not None and not math.isfinite(val_loss):
+                raise diverged(f"the validation loss became {val_loss} in epoch {epoch + 1}")
+            monitored = val_loss if val_loss is not None else train_loss
+            history.train_loss.append(train_loss)
+            history.validation_loss.append(math.nan if val_loss is None else val_loss)
+            history.lr.append(float(opt.param_groups[0]["lr"]))
+            history.seconds.append(time.perf_counter() - started)
+            if monitored < history.best_loss:
+                history.best_loss, history.best_epoch, stale = monitored, epoch, 0
+                best_state = model.state_dict()
+            else:
+                stale += 1
+            if schedule is not None:
+                schedule.step(monitored) if isinstance(schedule, optim.lr_scheduler.ReduceLROnPlateau) else schedule.step()
+            report = EpochReport(epoch + 1, epochs, train_loss, val_loss, history.lr[-1], history.seconds[-1], history)
+            stop = any([bool(callback(report)) for callback in callbacks])
+            if checkpoint is not None:
+                from nnwork import io
+
+                state = {
+                    "epoch": epoch + 1,
+                    "shuffle": shuffle.bit_generator.state,
+                    "history": history.to_dict(),
+                    "best_state": best_state,
+                    "stale": stale,
+                    "schedule": schedule.state_dict() if schedule is not None else None,
+                }
+                io.save_checkpoint(checkpoint, model, opt, state=state)
+            if stop:
+                history.stop_reason = "stopped by a callback"
+                break
+            if patience is not None and stale >= patience:
+                history.stop_reason = f"no improvement in {patience} epochs"
+                break
+            if time_budget is not None and history.seconds[-1] >= time_budget:
+                history.stop_reason = f"time budget of {time_budget:g} s used"
+                break
+        else:
+            history.stop_reason = history.stop_reason or "all epochs done"
+    if restore_best and history.best_epoch >= 0:
+        model.load_state_dict(best_state)
+    return history
+

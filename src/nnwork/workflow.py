@@ -1,0 +1,189 @@
+"""Fit a function end to end: G as a formula or a CSV → data → network → training → report.
+
+This is the job behind `nnwork fit`, usable from Python too:
+
+    result = fit_function(FitSettings(formula="sin(x)*cos(y)", domain="-3:3,-3:3"))
+    result.metrics["validation"]["mse"], result.predictor(x)
+
+The network learns in standardised units (inputs and outputs scaled to mean 0, std 1 on the
+training rows); the `Predictor` undoes that, so every number reported and every prediction
+is in the data's own units.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from nnwork import data as nwdata
+from nnwork import optim, targets
+from nnwork._grad_mode import no_grad
+from nnwork.training import EpochReport, History, fit, make_optimizer
+from nnwork.nn import MLP, Module
+from nnwork.tensor import Tensor
+
+DEFAULT_TARGET = "sincos"
+VALIDATION_POINTS = 4096  # at most, on a grid over the domain, for formula targets
+
+
+@dataclass
+class FitSettings:
+    """Everything that decides a fit; stored in the model file as its training config."""
+
+    formula: str | None = None  # a formula or a named target; None with no csv: the default
+    domain: str | Sequence[tuple[float, float]] | None = None  # default: the target's own
+    csv: str | None = None
+    x_columns: str | None = None
+    y_columns: str | None = None
+    hidden: Sequence[int] = (64, 64)
+    activation: str = "tanh"
+    optimizer: str = "adam"
+    lr: float | None = None
+    epochs: int = 500
+    batch_size: int = 256
+    seed: int = 0
+    samples: int = 4096
+    validation: float = 0.2  # fraction held out of a CSV
+    patience: int | None = 100
+    time_budget: float | None = None
+    target_mse: float | None = None  # stop once the validation MSE (original units) is this low
+    plateau: bool = True  # halve the learning rate when the validation loss stalls
+
+
+class Predictor:
+    """A trained network plus its standardisation: original units in, original units out."""
+
+    def __init__(self, model: Module, standardizer: nwdata.Standardizer) -> None:
+        self.model, self.standardizer = model, standardizer
+
+    def __call__(self, x: Any) -> np.ndarray:
+        """Predictions (N, k) for inputs x (N, d), both in the data's units."""
+        scaled = self.standardizer.transform_x(np.asarray(x, dtype=np.float64))
+        dtype = self.model.parameters()[0].dtype
+        with no_grad():
+            out = self.model(Tensor._wrap(scaled.astype(dtype))).data
+        return self.standardizer.inverse_y(out.astype(np.float64))
+
+
+@dataclass
+class FitResult:
+    predictor: Predictor
+    history: History
+    metrics: dict[str, Any]
+    train: nwdata.Dataset
+    validation: nwdata.Dataset
+    target: Callable[[np.ndarray], np.ndarray] | None
+    domain: list[tuple[float, float]]
+    description: str
+    settings: FitSettings
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(predictor: Callable[[np.ndarray], np.ndarray], dataset: nwdata.Dataset) -> dict[str, float]:
+    """MSE, RMSE, maximum absolute error and R² of `predictor` on `dataset`, original units."""
+    error = predictor(dataset.x) - dataset.y
+    mse = float(np.mean(error**2))
+    variance = float(np.mean((dataset.y - dataset.y.mean(axis=0)) ** 2))
+    return {
+        "mse": mse,
+        "rmse": math.sqrt(mse),
+        "max_error": float(np.max(np.abs(error))),
+        "r2": 1.0 - mse / variance if variance > 0 else float("nan"),
+    }
+
+
+def _validation_grid(domain: list[tuple[float, float]]) -> np.ndarray:
+    per_axis = max(2, int(VALIDATION_POINTS ** (1 / len(domain))))
+    return nwdata.grid(domain, per_axis)
+
+
+def load_data(settings: FitSettings) -> tuple[nwdata.Dataset, nwdata.Dataset, Any, list[tuple[float, float]], str]:
+    """Training and validation data, the target function (None for a CSV), domain, and a
+    one-line description. Formula targets train on uniform random points and validate on a
+    grid that includes the domain's edges and corners."""
+    if settings.csv is not None:
+        if settings.formula is not None:
+            raise ValueError("give either a FORMULA or --csv, not both")
+        dataset = nwdata.read_csv(settings.csv, x=settings.x_columns, y=settings.y_columns)
+        train, validation = nwdata.split(dataset, settings.validation, seed=settings.seed)
+        if validation is None or len(validation) == 0:
+            raise ValueError("the CSV is too small to hold out validation rows; give more rows")
+        domain = [(float(lo), float(hi)) for lo, hi in zip(dataset.x.min(axis=0), dataset.x.max(axis=0))]
+        names = ", ".join(dataset.x_names) + " → " + ", ".join(dataset.y_names)
+        return train, validation, None, domain, f"{settings.csv} ({len(dataset)} rows; {names})"
+    spec = settings.formula if settings.formula is not None else DEFAULT_TARGET
+    target = targets.resolve(spec)
+    n_inputs = target.n_inputs
+    if settings.domain is None:
+        domain = list(getattr(target, "domain", None) or [(-1.0, 1.0)] * n_inputs)
+    elif isinstance(settings.domain, str):
+        domain = nwdata.parse_domain(settings.domain, n_inputs)
+    else:
+        domain = [(float(lo), float(hi)) for lo, hi in settings.domain]
+    if len(domain) != n_inputs:
+        raise ValueError(f"{spec!r} has {n_inputs} input(s) but the domain gives {len(domain)} ranges")
+    train = nwdata.sample(target, domain, n=settings.samples, method="uniform", seed=settings.seed)
+    grid = _validation_grid(domain)
+    validation = nwdata.Dataset(grid, np.asarray(target(grid), dtype=np.float64).reshape(len(grid), -1))
+    function = lambda x: np.asarray(target(x), dtype=np.float64).reshape(len(x), -1)  # noqa: E731
+    ranges = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in domain)
+    name = getattr(target, "description", None) or target.text
+    return train, validation, function, domain, f"{spec}: {name} on {ranges}"
+
+
+def build_model(settings: FitSettings, n_inputs: int, n_outputs: int) -> MLP:
+    hidden = [int(h) for h in settings.hidden]
+    if any(h < 1 for h in hidden):
+        raise ValueError(f"hidden layer sizes must be positive, got {hidden}")
+    return MLP([n_inputs, *hidden, n_outputs], activation=settings.activation, generator=settings.seed)
+
+
+def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]] = (),
+                 checkpoint: str | Path | None = None, resume: str | Path | None = None) -> FitResult:
+    """Load the data, build the network, train it, and measure it (see the module doc)."""
+    started = time.perf_counter()
+    train, validation, target, domain, description = load_data(settings)
+    standardizer = nwdata.Standardizer().fit(train)
+    scaled_train, scaled_validation = standardizer.transform(train), standardizer.transform(validation)
+    model = build_model(settings, train.n_inputs, train.n_outputs)
+    predictor = Predictor(model, standardizer)
+    optimizer = make_optimizer(settings.optimizer, model.parameters(), settings.lr)
+    schedule = None
+    if settings.plateau and not isinstance(optimizer, optim.LBFGS):
+        schedule = optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=20, min_lr=1e-6)
+    stops = list(callbacks)
+    if settings.target_mse is not None:
+        wanted = settings.target_mse
+        stops.append(lambda report: measure(predictor, validation)["mse"] <= wanted)
+    history = fit(
+        model, (scaled_train.x, scaled_train.y), (scaled_validation.x, scaled_validation.y),
+        optimizer=optimizer, epochs=settings.epochs, batch_size=settings.batch_size,
+        seed=settings.seed, schedule=schedule, patience=settings.patience,
+        time_budget=settings.time_budget, callbacks=stops, checkpoint=checkpoint, resume=resume,
+    )
+    metrics = {
+        "train": measure(predictor, train),
+        "validation": measure(predictor, validation),
+        "epochs": history.epochs,
+        "best_epoch": history.best_epoch + 1,
+        "stop_reason": history.stop_reason,
+        "seconds": time.perf_counter() - started,
+        "parameters": model.num_parameters(),
+    }
+    return FitResult(predictor, history, metrics, train, validation, target, domain, description,
+                     settings, metrics["seconds"])
+
+
+def settings_dict(settings: FitSettings) -> dict[str, Any]:
+    """The settings as JSON-able data (for the model file and metrics.json)."""
+    values = asdict(settings)
+    values["hidden"] = list(values["hidden"])
+    if values["domain"] is not None and not isinstance(values["domain"], str):
+        values["domain"] = [list(pair) for pair in values["domain"]]
+    return values

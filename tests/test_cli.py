@@ -1,0 +1,156 @@
+"""The `nnwork` command as a user meets it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnwork import data, io
+from nnwork.cli import COMMANDS, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_fit_sin_cos_from_the_cli_reaches_validation_mse_1e_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "fit", "sin(x)*cos(y)", "--domain", "-3:3,-3:3", "--out", str(out), "--quiet")
+    assert code == 0, stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["validation"]["mse"] <= 1e-4
+    assert "validation" in stdout and "R²" in stdout
+    for name in ("model.npz", "metrics.json", "fit.png", "loss.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "fit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    loaded = io.load(out / "model.npz")
+    assert loaded.metrics is not None and loaded.metrics["validation"]["mse"] == metrics["validation"]["mse"]
+
+    code, stdout, _ = run(capsys, "predict", str(out / "model.npz"), "--x", "1.0,0.5", "--x", "-2,2")
+    assert code == 0
+    lines = stdout.strip().splitlines()
+    assert lines[0] == "x,y,y1"
+    for line in lines[1:]:
+        x, y, value = (float(v) for v in line.split(","))
+        assert value == pytest.approx(np.sin(x) * np.cos(y), abs=0.03)
+
+    code, stdout, _ = run(capsys, "info", str(out / "model.npz"))
+    assert code == 0 and "MLP" in stdout and "4,417 parameters" in stdout
+
+
+def test_default_run_says_what_it_fits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "--epochs", "3", "--out", str(tmp_path), "--quiet", "--no-plots")
+    assert code == 0
+    assert "built-in default target 'sincos'" in stdout
+    assert (tmp_path / "model.npz").exists()
+
+
+def test_csv_round_trip_recovers_the_function_in_original_units(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 10, size=(600, 1))
+    y = 1000 + 50 * np.sin(x)  # far from mean 0 / std 1: standardisation must be undone
+    data.write_csv(tmp_path / "data.csv", {"time": x[:, 0], "height": y[:, 0]})
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "fit", "--csv", str(tmp_path / "data.csv"), "--x", "time", "--y", "height",
+                            "--hidden", "32,32", "--epochs", "300", "--out", str(out), "--quiet")
+    assert code == 0, err
+    points = np.linspace(0.5, 9.5, 7)
+    data.write_csv(tmp_path / "points.csv", {"time": points})
+    code, _, err = run(capsys, "predict", str(out / "model.npz"), "--csv", str(tmp_path / "points.csv"),
+                       "--output", str(tmp_path / "pred.csv"))
+    assert code == 0, err
+    predicted = data.read_csv(tmp_path / "pred.csv", x="time", y="height")
+    np.testing.assert_allclose(predicted.y[:, 0], 1000 + 50 * np.sin(points), atol=1.5)
+    assert predicted.x_names == ("time",)
+
+
+HOSTILE = [
+    "__import__('os').system('echo hacked')",
+    "x.__class__",
+    "().__class__.__bases__",
+    "lambda: 1",
+    "import os",
+    "open('/etc/passwd')",
+    "exec('1')",
+    "eval('x')",
+    "getattr(x, 'y')",
+    "x[0]",
+    "2x",
+    "exp(x+2)^99999999",  # overflows: a target must be finite
+    "(" * 10_000 + "x" + ")" * 10_000,
+    "",
+    "   ",
+    "sin(x)·cos(y)",
+    "π*x",
+    "x; y",
+]
+
+
+@pytest.mark.parametrize("formula", HOSTILE)
+def test_hostile_formulas_exit_2_with_one_line(formula: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, err = run(capsys, "fit", formula, "--epochs", "1", "--out", str(tmp_path), "--quiet", "--no-plots")
+    assert code == 2
+    assert err.startswith("nnwork fit: error:") and err.count("\n") == 1
+    assert "Traceback" not in err and "hacked" not in stdout
+    assert not (tmp_path / "model.npz").exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["fit", "--csv", "missing.csv"], "missing.csv"),
+        (["fit", "sin(x)", "--domain", "3:-3"], "domain"),
+        (["fit", "sin(x)", "--hidden", "a,b"], "--hidden"),
+        (["fit", "sin(x)", "--epochs", "0"], "--epochs"),
+        (["fit", "sin(x)", "--activation", "swish"], "swish"),
+        (["fit", "sin(x)", "--optimizer", "adamm"], "adamm"),
+        (["predict", "no-such-model.npz", "--x", "1"], "no-such-model.npz"),
+        (["info", "no-such-model.npz"], "no-such-model.npz"),
+    ],
+)
+def test_bad_input_exit_2(argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *argv, *(["--out", str(tmp_path)] if argv[0] == "fit" else []))
+    assert code == 2 and message in err, err
+
+
+def test_bad_csv_gives_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n3,oops\n")
+    code, _, err = run(capsys, "fit", "--csv", str(tmp_path / "bad.csv"), "--out", str(tmp_path))
+    assert code == 2 and "line 3" in err and "column 2" in err and "'oops'" in err
+
+
+def test_corrupt_model_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "model.npz").write_bytes(b"PK\x03\x04 this is not really a zip")
+    for command in (["info"], ["predict", "--x", "1,2"]):
+        code, _, err = run(capsys, command[0], str(tmp_path / "model.npz"), *command[1:])
+        assert code == 2 and "model.npz" in err and "Traceback" not in err
+
+
+def test_predict_checks_the_number_of_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "fit", "sin(x)", "--epochs", "2", "--out", str(tmp_path), "--quiet", "--no-plots")
+    code, _, err = run(capsys, "predict", str(tmp_path / "model.npz"), "--x", "1,2")
+    assert code == 2 and "takes 1" in err
+
+
+def test_a_diverging_run_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "fit", "1e6*x", "--optimizer", "sgd", "--lr", "1e4", "--epochs", "20",
+                       "--activation", "relu", "--out", str(tmp_path), "--quiet", "--no-plots")
+    assert code == 1 and "learning rate" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, command, "--help")
+    assert code == 0 and "example" in stdout and f"nnwork {command}" in stdout
+
+
+def test_console_script_is_installed() -> None:
+    result = subprocess.run([sys.executable, "-m", "nnwork.cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("nnwork ")
