@@ -52,16 +52,16 @@ class Function:
     def apply(cls, *inputs: Tensor, **options: Any) -> Tensor:
         """Run the op on the inputs' arrays and, if any input wants a gradient, record it."""
         fn = cls()
+        out = fn.forward(*[t.data for t in inputs], **options)
+        if type(out) is not np.ndarray:  # NumPy gives scalars, not arrays, for 0-d results
+            out = np.asarray(out)
         result = Tensor.__new__(Tensor)
-        # np.asarray: NumPy reductions and ufuncs on 0-d input return scalars, not arrays
-        if options:
-            result.data = np.asarray(fn.forward(*[t.data for t in inputs], **options))
-        else:
-            result.data = np.asarray(fn.forward(*[t.data for t in inputs]))
+        result.data = out
         result.grad = None
-        if _grad_mode.enabled and any(t.requires_grad for t in inputs):
+        needs_grad = tuple([t.requires_grad for t in inputs])
+        if True in needs_grad and _grad_mode.enabled:
             fn.parents = inputs
-            fn.needs_grad = tuple(t.requires_grad for t in inputs)
+            fn.needs_grad = needs_grad
             result.requires_grad = True
             result._ctx = fn
         else:
@@ -235,17 +235,17 @@ class Tensor:
         pending: dict[int, np.ndarray] = {id(self): seed}
         for node in reversed(self._topological_order()):
             g = pending.pop(id(node), None)
+            if g is None:  # no path from self reaches this node
+                continue
             ctx = node._ctx
             if ctx is None:
-                if g is not None:
-                    node._accumulate(g)
-                continue
-            if g is None:
+                node._accumulate(g)
                 continue
             for parent, wanted, parent_grad in zip(ctx.parents, ctx.needs_grad, ctx.backward(g)):
                 if not wanted or parent_grad is None:
                     continue
-                parent_grad = unbroadcast(parent_grad, parent.data.shape)
+                if parent_grad.shape != parent.data.shape:
+                    parent_grad = unbroadcast(parent_grad, parent.data.shape)
                 key = id(parent)
                 earlier = pending.get(key)
                 pending[key] = parent_grad if earlier is None else earlier + parent_grad
