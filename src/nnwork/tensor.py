@@ -233,6 +233,7 @@ class Tensor:
                     f"backward(grad) needs grad of shape {self.shape}, got {seed.shape}"
                 )
         pending: dict[int, np.ndarray] = {id(self): seed}
+        per_sample = _grad_mode.per_sample
         for node in reversed(self._topological_order()):
             g = pending.pop(id(node), None)
             if g is None:  # no path from self reaches this node
@@ -244,8 +245,11 @@ class Tensor:
             for parent, wanted, parent_grad in zip(ctx.parents, ctx.needs_grad, ctx.backward(g)):
                 if not wanted or parent_grad is None:
                     continue
-                if parent_grad.shape != parent.data.shape:
-                    parent_grad = unbroadcast(parent_grad, parent.data.shape)
+                shape = parent.data.shape
+                if per_sample and parent._ctx is None:  # a leaf keeps one gradient per row
+                    shape = (len(seed),) + shape
+                if parent_grad.shape != shape:
+                    parent_grad = unbroadcast(parent_grad, shape)
                 key = id(parent)
                 earlier = pending.get(key)
                 pending[key] = parent_grad if earlier is None else earlier + parent_grad
@@ -253,7 +257,7 @@ class Tensor:
                 node._ctx = FREED
 
     def _accumulate(self, g: np.ndarray) -> None:
-        if self.grad is None:
+        if self.grad is None or (_grad_mode.per_sample and self.grad.shape != g.shape):
             self.grad = np.array(g, dtype=self.data.dtype, copy=True)
         else:
             self.grad += g

@@ -36,7 +36,9 @@ OPTIMIZERS: dict[str, tuple[type, dict[str, Any]]] = {
     "sgd": (optim.SGD, {"lr": 1e-2, "momentum": 0.9}),
     "rmsprop": (optim.RMSprop, {"lr": 1e-3}),
     "lbfgs": (optim.LBFGS, {"lr": 1.0, "max_iter": 20, "history_size": 50, "line_search_fn": "strong_wolfe"}),
+    "lm": (optim.LevenbergMarquardt, {}),
 }
+FULL_BATCH = (optim.LBFGS, optim.LevenbergMarquardt)  # optimizers that need the whole dataset each step
 EXPLOSION = 1e6  # a loss this many times the first epoch's is treated as diverging
 
 
@@ -93,6 +95,8 @@ def make_optimizer(name: str, params: Sequence[Any], lr: float | None = None) ->
     cls, defaults = OPTIMIZERS[name]
     settings = dict(defaults)
     if lr is not None:
+        if cls is optim.LevenbergMarquardt:
+            raise ValueError("Levenberg–Marquardt has no learning rate (it adapts its damping); drop --lr")
         settings["lr"] = lr
     return cls(list(params), **settings)
 
@@ -171,7 +175,10 @@ def fit(
     if loss_fn is None:
         raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
     opt = make_optimizer(optimizer, params, lr) if isinstance(optimizer, str) else optimizer
-    full_batch = isinstance(opt, optim.LBFGS)
+    full_batch = isinstance(opt, FULL_BATCH)
+    least_squares = isinstance(opt, optim.LevenbergMarquardt)
+    if least_squares and loss_fn is not F.mse_loss:
+        raise ValueError("Levenberg–Marquardt minimises squared errors: use loss='mse' with it")
     shuffle = np.random.default_rng(seed)
     history = History()
     best_state = model.state_dict()
@@ -191,7 +198,7 @@ def fit(
     def diverged(why: str) -> TrainingDiverged:
         model.load_state_dict(best_state)
         history.stop_reason = "diverged"
-        rate = opt.param_groups[0]["lr"]
+        rate = opt.param_groups[0].get("lr", math.nan)
         return TrainingDiverged(
             f"{why}. The learning rate ({rate:g}) is the likely cause: try {rate / 10:g} or lower "
             f"(or standardise the data). The best weights (epoch {history.best_epoch + 1}) were kept.",
@@ -210,8 +217,12 @@ def fit(
                     value.backward()
                     return value.item()
 
-                value = opt.step(closure) if full_batch else closure()
-                if not full_batch:
+                if least_squares:
+                    value = opt.step(lambda: model(xb) - yb)
+                elif full_batch:
+                    value = opt.step(closure)
+                else:
+                    value = closure()
                     opt.step()
                 if not math.isfinite(value):
                     raise diverged(f"the training loss became {value} in epoch {epoch + 1}")
@@ -226,7 +237,7 @@ def fit(
             monitored = val_loss if val_loss is not None else train_loss
             history.train_loss.append(train_loss)
             history.validation_loss.append(math.nan if val_loss is None else val_loss)
-            history.lr.append(float(opt.param_groups[0]["lr"]))
+            history.lr.append(float(opt.param_groups[0].get("lr", math.nan)))
             history.seconds.append(time.perf_counter() - started)
             if monitored < history.best_loss:
                 history.best_loss, history.best_epoch, stale = monitored, epoch, 0

@@ -141,7 +141,9 @@ def build_model(settings: FitSettings, n_inputs: int, n_outputs: int) -> MLP:
     hidden = [int(h) for h in settings.hidden]
     if any(h < 1 for h in hidden):
         raise ValueError(f"hidden layer sizes must be positive, got {hidden}")
-    return MLP([n_inputs, *hidden, n_outputs], activation=settings.activation, generator=settings.seed)
+    # Second-order methods solve with the curvature: they can use float64's extra digits.
+    dtype = np.float64 if settings.optimizer in ("lm", "lbfgs") else np.float32
+    return MLP([n_inputs, *hidden, n_outputs], activation=settings.activation, generator=settings.seed, dtype=dtype)
 
 
 def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]] = (),
@@ -155,7 +157,7 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
     predictor = Predictor(model, standardizer)
     optimizer = make_optimizer(settings.optimizer, model.parameters(), settings.lr)
     schedule = None
-    if settings.plateau and not isinstance(optimizer, optim.LBFGS):
+    if settings.plateau and not isinstance(optimizer, (optim.LBFGS, optim.LevenbergMarquardt)):
         schedule = optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=20, min_lr=1e-6)
     stops = list(callbacks)
     if settings.target_mse is not None:

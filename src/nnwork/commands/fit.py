@@ -15,6 +15,7 @@ EXAMPLES = """examples:
   nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
   nnwork fit "exp(-(x^2+y^2)/2)" --domain -3:3,-3:3
   nnwork fit franke --hidden 32,32 --epochs 300
+  nnwork fit franke --hidden 20,20 --optimizer lm --epochs 100
   nnwork fit --csv data.csv --x a,b --y out --out results/
 """
 
@@ -33,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--y", dest="y_columns", help="output columns of the CSV (default: the last)")
     p.add_argument("--hidden", default="64,64", help="hidden layer sizes (default 64,64)")
     p.add_argument("--activation", default="tanh", help="tanh, sigmoid, relu, leaky_relu, softplus (default tanh)")
-    p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs (default adam)")
+    p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs, lm (Levenberg–Marquardt: small networks, least squares) (default adam)")
     p.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
     p.add_argument("--epochs", type=int, default=500, help="at most this many epochs (default 500)")
     p.add_argument("--batch-size", type=int, default=256, help="minibatch size (default 256)")

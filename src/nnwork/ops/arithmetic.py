@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 
+from nnwork import _grad_mode
 from nnwork.tensor import Function, unbroadcast
 
 
@@ -150,8 +151,21 @@ class MatMul(Function):
         if self.needs_grad[0]:
             grad_a = unbroadcast(np.matmul(grad, np.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
         if self.needs_grad[1]:
-            grad_b = unbroadcast(np.matmul(np.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
+            if _grad_mode.per_sample:
+                grad_b = per_sample_outer(a, grad).reshape((len(a),) + self.b.shape)
+            else:
+                grad_b = unbroadcast(np.matmul(np.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
         return grad_a, grad_b
+
+
+def per_sample_outer(x: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """Row i's gradient of a weight W in x @ W: the outer product xᵢ ⊗ gᵢ, for every row."""
+    if x.ndim != 2 or grad.ndim != 2:
+        raise ValueError(
+            f"per-sample gradients need a batch of rows (N, features); got inputs {x.shape} "
+            f"and gradient {grad.shape}"
+        )
+    return x[:, :, np.newaxis] * grad[:, np.newaxis, :]
 
 
 class Linear(Function):
@@ -182,6 +196,10 @@ class Linear(Function):
         if self.needs_grad[0]:
             # One output unit: an outer product, far cheaper by broadcasting than by BLAS.
             grad_x = grad * self.weight[0] if self.weight.shape[0] == 1 else grad @ self.weight
+        if _grad_mode.per_sample:  # keep one gradient per row (see _grad_mode.per_sample_gradients)
+            if self.needs_grad[1]:
+                grad_w = per_sample_outer(self.x, grad).transpose(0, 2, 1)
+            return (grad_x, grad_w) if len(self.needs_grad) == 2 else (grad_x, grad_w, grad)
         if self.needs_grad[1]:
             grad_w = flat_grad.T @ self.x.reshape(-1, self.x.shape[-1])
         if len(self.needs_grad) == 2:

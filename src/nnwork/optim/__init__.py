@@ -11,3 +11,4 @@ from .lbfgs import LBFGS as LBFGS
 from .optimizer import Optimizer as Optimizer
 from .rmsprop import RMSprop as RMSprop
 from .sgd import SGD as SGD
+from .lm import LevenbergMarquardt as LevenbergMarquardt

@@ -1,0 +1,159 @@
+"""Levenberg–Marquardt: the classic least-squares method for fitting small networks.
+
+For residuals r(θ) (prediction − target, one per sample and output) it minimises
+½‖r‖² with steps that blend Gauss–Newton and gradient descent:
+
+    (JᵀJ + λ·D) δ = −Jᵀr,    D = diag(JᵀJ),    θ ← θ + δ if the loss went down,
+
+where J = ∂r/∂θ is the Jacobian. λ adapts every step (Nielsen's rule): a step that lowers
+the loss as much as the quadratic model predicted makes λ smaller (towards Gauss–Newton,
+fast near a minimum); a step that fails is undone and λ grows (towards short gradient-descent
+steps). J comes from our own autodiff in ONE backward pass per output column, with per-sample
+gradients (see nnwork._grad_mode.per_sample_gradients), not a Python loop over samples.
+Everything is solved in float64 with a Cholesky factorisation. Cost grows as P³ in the
+number of parameters P, so very large models are refused with a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, Param, check_range
+
+MAX_PARAMETERS = 6000  # JᵀJ is P × P in float64; beyond this a step costs seconds
+
+
+class LevenbergMarquardt(Optimizer):
+    """Levenberg–Marquardt for least squares; `step(residuals)` takes a closure returning the
+    residual tensor (N,) or (N, k) of the full dataset, built with the graph recorded.
+
+    **Arguments:**
+        params: the model's parameters (one group).
+        damping: the starting λ (default 1e-3).
+        max_tries: how many times one step may raise λ and retry before giving up (default 10).
+        max_parameters: refuse models with more parameters than this (default 6000).
+
+    `step` returns the mean squared residual ‖r‖²/M after the step (or before it, if no
+    step could lower it within `max_tries`); `last_accepted` says which.
+    """
+
+    fused = False
+
+    def __init__(
+        self,
+        params: Iterable[Param],
+        damping: float = 1e-3,
+        max_tries: int = 10,
+        max_parameters: int = MAX_PARAMETERS,
+    ) -> None:
+        # The adapted λ and its growth factor live in the group, so state_dict() keeps them.
+        super().__init__(params, {"damping": damping, "growth": 2.0, "max_tries": max_tries})
+        if len(self.param_groups) != 1:
+            raise ValueError("LevenbergMarquardt takes one group of parameters")
+        count = sum(p.data.size for p in self.param_groups[0]["params"])
+        if count > max_parameters:
+            raise ValueError(
+                f"LevenbergMarquardt solves a {count} × {count} system per step; that is more than "
+                f"`max_parameters`={max_parameters}. Use Adam or L-BFGS for a model this size, or "
+                f"a smaller network."
+            )
+        self.last_accepted = False
+
+    def _check(self, group: dict[str, Any]) -> None:
+        check_range(group["damping"], "damping", "damping value", 0.0)
+        check_range(group["growth"], "growth", "growth factor", 1.0)
+        if not isinstance(group["max_tries"], int) or group["max_tries"] < 1:
+            raise ValueError(f"`max_tries` must be a positive integer, got {group['max_tries']!r}")
+
+    @property
+    def damping(self) -> float:
+        return float(self.param_groups[0]["damping"])
+
+    def _params(self) -> list[Param]:
+        return self.param_groups[0]["params"]
+
+    def _flat(self) -> np.ndarray:
+        return np.concatenate([p.data.reshape(-1).astype(np.float64) for p in self._params()])
+
+    def _assign(self, theta: np.ndarray) -> None:
+        start = 0
+        for p in self._params():
+            p.data[...] = theta[start : start + p.data.size].reshape(p.data.shape)
+            start += p.data.size
+
+    def jacobian(self, residuals: Callable[[], Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(r, J): the residuals as a float64 vector of length M = N·k, and J (M × P)."""
+        from nnwork import _grad_mode
+
+        columns = []
+        r = residuals()
+        values = np.asarray(r.data, dtype=np.float64)
+        if values.ndim not in (1, 2) or not len(values):
+            raise ValueError(f"residuals must have shape (N,) or (N, k), got {values.shape}")
+        outputs = 1 if values.ndim == 1 else values.shape[1]
+        for k in range(outputs):
+            if k:
+                r = residuals()
+            seed = np.zeros_like(r.data)
+            if seed.ndim == 1:
+                seed[:] = 1
+            else:
+                seed[:, k] = 1
+            for p in self._params():
+                p.grad = None
+            with _grad_mode.per_sample_gradients():
+                r.backward(seed)
+            rows = [np.zeros((len(seed), p.data.size)) if p.grad is None else p.grad.reshape(len(seed), -1) for p in self._params()]
+            columns.append(np.concatenate(rows, axis=1))
+        for p in self._params():
+            p.grad = None
+        jacobian = np.stack(columns, axis=1).reshape(-1, columns[0].shape[1]) if outputs > 1 else columns[0]
+        return values.reshape(-1), jacobian.astype(np.float64, copy=False)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> float:  # type: ignore[override]
+        """One accepted (or, after `max_tries` failures, no) Levenberg–Marquardt step."""
+        if closure is None:
+            raise ValueError("LevenbergMarquardt.step needs a closure that returns the residuals")
+        from nnwork._grad_mode import no_grad
+
+        r, J = self.jacobian(closure)
+        loss = 0.5 * float(r @ r)
+        gradient = J.T @ r
+        curvature = J.T @ J
+        scale = np.maximum(np.diag(curvature), 1e-12)  # Marquardt's D, kept positive
+        theta = self._flat()
+        lm = self.param_groups[0]
+        self.last_accepted = False
+        for _ in range(self.param_groups[0]["max_tries"]):
+            delta = _damped_solve(curvature, scale, lm["damping"], gradient)
+            self._assign(theta + delta)
+            with no_grad():
+                trial = np.asarray(closure().data, dtype=np.float64).reshape(-1)
+            new_loss = 0.5 * float(trial @ trial)
+            predicted = 0.5 * float(delta @ (lm["damping"] * scale * delta - gradient))
+            if np.isfinite(new_loss) and new_loss < loss and predicted > 0:
+                rho = (loss - new_loss) / predicted
+                lm["damping"] *= max(1 / 3, 1 - (2 * rho - 1) ** 3)
+                lm["growth"] = 2.0
+                self.last_accepted = True
+                return 2 * new_loss / len(r)
+            lm["damping"] *= lm["growth"]
+            lm["growth"] *= 2
+        self._assign(theta)
+        return 2 * loss / len(r)
+
+
+def _damped_solve(curvature: np.ndarray, scale: np.ndarray, damping: float, gradient: np.ndarray) -> np.ndarray:
+    """δ solving (JᵀJ + λD)δ = −Jᵀr by Cholesky; raises λ until the matrix is positive definite."""
+    for _ in range(30):
+        system = curvature + np.diag(damping * scale)
+        try:
+            lower = np.linalg.cholesky(system)
+        except np.linalg.LinAlgError:
+            damping = max(damping * 10, 1e-12)
+            continue
+        return -np.linalg.solve(lower.T, np.linalg.solve(lower, gradient))
+    raise np.linalg.LinAlgError("JᵀJ + λD stayed singular however large λ was made")
