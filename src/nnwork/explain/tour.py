@@ -1,0 +1,195 @@
+"""The tour: the whole explanation, run end to end, a figure and a short text for each step.
+
+    a model is a function → a network of neurons → towers approximate any function → the loss
+    → gradient descent in 1-D → backpropagation → one step downhill → training a network to fit G
+
+`run_tour(out, lang)` computes every step with the library itself (nothing is pre-drawn),
+writes one PNG per step and `tour.html`, a single self-contained page showing them in order.
+The texts exist in English and Chinese (`tour_text.py`); the figures are the same for both.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from nnwork._grad_mode import no_grad
+from nnwork.explain import descent as gd
+from nnwork.explain import html as page
+from nnwork.explain.backprop import DEFAULT_X, DEFAULT_Y, default_network, walk_backprop
+from nnwork.explain.step import gradient_step, loss_along
+from nnwork.explain.tour_text import LANGUAGES, PAGE, STEPS, VERDICTS
+from nnwork.nn import MLP
+from nnwork.tensor import Tensor
+
+TARGET = "sin(2*x) + x/2"  # the G of the first and last steps, on [−3, 3]
+DOMAIN = (-3.0, 3.0)
+FIT = dict(hidden=(32, 32), epochs=150, samples=1024, batch_size=64)
+DPI = 90
+
+
+@dataclass(frozen=True)
+class TourStep:
+    key: str
+    title: str
+    text: str
+    figure: Path
+
+
+@dataclass
+class TourResult:
+    lang: str
+    steps: list[TourStep]
+    html: Path
+    seconds: float
+
+
+def _g(x: np.ndarray) -> np.ndarray:
+    from nnwork.targets import parse
+
+    return parse(TARGET)(x[:, None])
+
+
+def _model_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import functions_figure
+
+    x = np.linspace(*DOMAIN, 300)
+    models = []
+    with no_grad():
+        for seed in (1, 2, 3):
+            net = MLP([1, 16, 16, 1], "tanh", generator=seed, dtype=np.float64)
+            models.append(net(Tensor(x[:, None])).data[:, 0])
+    return functions_figure(x, _g(x), models, out / "01_model.png", label=f"G(x) = {TARGET}", dpi=DPI), {}
+
+
+def _network_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import network_figure
+
+    net = default_network()
+    walk = walk_backprop(net, DEFAULT_X, DEFAULT_Y)
+    axis = np.linspace(-6, 6, 121)
+    X, Y = np.meshgrid(axis, axis)
+    with no_grad():
+        Z = net(Tensor(np.column_stack([X.ravel(), Y.ravel()]))).data.reshape(X.shape)
+    path = network_figure(walk, (X, Y, Z), out / "02_network.png", dpi=DPI)
+    return path, {"n_params": net.num_parameters(), "x1": f"{DEFAULT_X[0]:g}", "x2": f"{DEFAULT_X[1]:g}"}
+
+
+def _towers_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork import towers
+    from nnwork.plot.explain import surfaces_figure
+
+    axis = np.arange(-5, 5, 0.1)  # the article's grid
+    X, Y = np.meshgrid(axis, axis)
+    points = Tensor(np.column_stack([X.ravel(), Y.ravel()]))
+    with no_grad():
+        one = towers.original_tower()(points).data.reshape(X.shape)
+        four = towers.original_four_towers()(points).data.reshape(X.shape)
+    surfaces = [("one tower: 5 sigmoid neurons", X, Y, one), ("four towers added: 20 neurons", X, Y, four)]
+    return surfaces_figure(surfaces, out / "03_towers.png", dpi=DPI), {}
+
+
+def _loss_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import loss_figure
+
+    net = default_network()
+    walk = walk_backprop(net, DEFAULT_X, DEFAULT_Y)
+    bias = dict(net.named_parameters())["f5.bias"]
+    offsets = np.linspace(-3.0, 3.0, 61)
+    losses = loss_along(net, np.array([DEFAULT_X]), np.array([DEFAULT_Y]), {"f5.bias": np.ones(())}, offsets)
+    curve = (float(bias.data) + offsets, losses)
+    grad = next(p.backprop for p in walk.parameters if p.name == "f5.bias")
+    fields = {"yhat": f"{walk.prediction[0]:.4g}", "y": f"{walk.y[0]:g}", "loss": f"{walk.loss:.4g}",
+              "grad": f"{grad:.4g}"}
+    return loss_figure(walk, curve, "f5.bias", out / "04_loss.png", dpi=DPI), fields
+
+
+def _descent_step(out: Path, lang: str) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import descent_figure
+
+    runs = gd.compare_learning_rates(gd.DEFAULT_FUNCTION, gd.DEFAULT_X0, gd.DEFAULT_LEARNING_RATES, gd.DEFAULT_STEPS)
+    fields: dict[str, Any] = {"function": gd.DEFAULT_FUNCTION, "x0": f"{gd.DEFAULT_X0:g}", "steps": gd.DEFAULT_STEPS}
+    for i, run in enumerate(runs):
+        fields[f"lr{i}"] = f"{run.lr:g}"
+        fields[f"v{i}"] = VERDICTS[lang][gd.classify(run)]
+    return descent_figure(runs, out / "05_descent.png", dpi=DPI), fields
+
+
+def _backprop_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.graph import graph_figure
+
+    walk = walk_backprop(default_network(), DEFAULT_X, DEFAULT_Y)
+    path = graph_figure(walk, out / "06_backprop.png", dpi=DPI)
+    return path, {"n_params": len(walk.parameters), "diff": f"{max(walk.max_difference, 1e-16):.0e}"}
+
+
+def _step_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import step_figure
+
+    _, report = gradient_step(default_network(), DEFAULT_X, DEFAULT_Y)
+    fields = {"lr": f"{report.lr:g}", "before": f"{report.loss_before:.4g}", "after": f"{report.loss_after:.4g}"}
+    return step_figure(report, out / "07_step.png", dpi=DPI), fields
+
+
+def _fit_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.plot.explain import fit_figure
+    from nnwork.workflow import FitSettings, fit_function
+
+    started = time.perf_counter()
+    result = fit_function(FitSettings(formula=TARGET, domain=[DOMAIN], patience=None, seed=0, **FIT))
+    seconds = time.perf_counter() - started
+    x = np.linspace(*DOMAIN, 400)
+    prediction = result.predictor(x[:, None])[:, 0]
+    path = fit_figure(x, _g(x), prediction, result.history.train_loss, out / "08_fit.png",
+                      label=f"G(x) = {TARGET}", dpi=DPI)
+    sizes = result.predictor.model.sizes
+    fields = {"arch": "-".join(map(str, sizes)) + " tanh", "params": result.metrics["parameters"],
+              "samples": FIT["samples"], "target": TARGET, "epochs": result.history.epochs,
+              "seconds": f"{seconds:.1f}", "rmse": f"{result.metrics['validation']['rmse']:.2g}"}
+    return path, fields
+
+
+def run_tour(out: str | Path = "nnwork-tour", lang: str = "en",
+             progress: Callable[[TourStep], Any] | None = None) -> TourResult:
+    """Run every step of the explanation, write its figures and `tour.html` into `out`.
+
+    Arguments:
+        out: the output folder (created if needed).
+        lang: "en" or "zh", the language of the texts.
+        progress: called with each TourStep as soon as it is done (e.g. to print it).
+    Returns:
+        A TourResult: the steps (title, text, figure path) in order and the page's path.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"`lang` must be one of {LANGUAGES}, got {lang!r}")
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    makers: list[tuple[str, Callable[[], tuple[Path, dict[str, Any]]]]] = [
+        ("model", lambda: _model_step(out)),
+        ("network", lambda: _network_step(out)),
+        ("towers", lambda: _towers_step(out)),
+        ("loss", lambda: _loss_step(out)),
+        ("descent", lambda: _descent_step(out, lang)),
+        ("backprop", lambda: _backprop_step(out)),
+        ("step", lambda: _step_step(out)),
+        ("fit", lambda: _fit_step(out)),
+    ]
+    steps = []
+    for key, make in makers:
+        figure, fields = make()
+        title, text = STEPS[lang][key]
+        step = TourStep(key, title, text.format(**fields), figure)
+        steps.append(step)
+        if progress is not None:
+            progress(step)
+    words = PAGE[lang]
+    document = page.render(words["title"], words["intro"], [(s.title, s.text, s.figure) for s in steps],
+                           words["footer"], lang=lang, figure_word=words["figure"])
+    html_path = out / "tour.html"
+    html_path.write_text(document, encoding="utf-8")
+    return TourResult(lang, steps, html_path, time.perf_counter() - started)

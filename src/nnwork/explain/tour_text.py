@@ -1,0 +1,180 @@
+"""The tour's words, in English and in Chinese: a title and a short text for every step.
+
+Plain data. `{name}` fields are filled with numbers measured while the tour runs, so the text
+always describes the figures next to it. Mathematics is written in Unicode (∂, θ, η, σ), so
+the page needs no maths library.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+
+PAGE = {
+    "en": {
+        "title": "How a neural network works: a guided tour",
+        "intro": "Eight steps, from “a model is a function” to a network that has learnt a function "
+                 "by itself. Every number and every picture on this page was computed by nnwork when "
+                 "the page was made; run `nnwork tour` to make it again, or read docs/tutorial.md to "
+                 "do each step in Python.",
+        "figure": "Figure",
+        "footer": "Made by `nnwork tour --lang en`. The page is self-contained: it needs no network "
+                  "connection and no other file.",
+    },
+    "zh": {
+        "title": "神经网络如何工作：一次导览",
+        "intro": "共八步：从“模型就是一个函数”出发，一直走到一个自己学会了某个函数的网络。本页的每个"
+                 "数字、每张图都是 nnwork 在生成页面时实际算出来的；运行 `nnwork tour --lang zh` "
+                 "可以重新生成，阅读 docs/tutorial.md 可以用 Python 亲手完成每一步。",
+        "figure": "图",
+        "footer": "由 `nnwork tour --lang zh` 生成。页面完全独立：不需要联网，也不依赖其他文件。",
+    },
+}
+
+VERDICTS = {
+    "en": {"too small": "too small", "good": "good", "too large": "too large"},
+    "zh": {"too small": "太小", "good": "合适", "too large": "太大"},
+}
+
+STEPS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "model": (
+            "1. A model is a function",
+            "Whatever a trained network does (recognise a picture, pick a move, forecast tomorrow's "
+            "demand), it turns an input x into an output. So treat it as a function F(Θ, x) whose "
+            "behaviour is fixed by a list of numbers Θ, its parameters. Somewhere there is the "
+            "function we really want, the ground truth G(x). Training means searching for the Θ "
+            "that brings F as close to G as possible. The figure shows one small network with three "
+            "random parameter sets: three different functions, and none of them is G yet.",
+        ),
+        "network": (
+            "2. A network of neurons",
+            "A neuron is a tiny function f(θ, x) = σ(w·x + b): it weighs its inputs, adds a bias and "
+            "squashes the sum into (0, 1) with the sigmoid σ. Its parameters θ = (w, b) are just a "
+            "few numbers. A network feeds neurons into neurons. The example network has five neurons "
+            "and {n_params} parameters and is one nested formula: "
+            "F(Θ, x) = f(θ₅, f(θ₃, f(θ₂, x₂) + f(θ₁, x₁)), f(θ₄, f(θ₂, x₂))). Left: the wiring, with "
+            "each neuron's value for x = ({x1}, {x2}). Right: the whole function F over its two "
+            "inputs. The output depends on the numbers Θ and on the wiring.",
+        ),
+        "towers": (
+            "3. Towers: a network can imitate any function",
+            "Why should such networks be able to learn almost anything? Give a sigmoid neuron a huge "
+            "weight (1000) and it becomes a step. Two steps along x and two along y, added and passed "
+            "through one more sigmoid, make a flat-topped tower over a rectangle: five neurons in "
+            "all. Left: one tower. Right: four towers stacked into a stepped pyramid. With enough "
+            "narrow towers side by side, any continuous function of two inputs can be matched as "
+            "closely as we like. It is not an efficient way to build a network, but it is a "
+            "convincing reason why networks can work at all.",
+        ),
+        "loss": (
+            "4. The loss: one number for “how wrong”",
+            "To improve F automatically, the computer first needs a single number saying how wrong "
+            "it is: the loss L(ŷ, y). A useful loss grows as the model gets worse and changes "
+            "smoothly. Here L = (y − ŷ)²: for our sample the network answers ŷ = {yhat} where the "
+            "truth is y = {y}, so L = {loss}. Right: L as a function of one parameter alone (the "
+            "bias of the output neuron), everything else held fixed. Its slope where we stand, "
+            "∂L/∂θ = {grad}, says which way to turn that dial; the dashed line is the tangent whose "
+            "slope backpropagation computes.",
+        ),
+        "descent": (
+            "5. Gradient descent in one dimension",
+            "How do we walk downhill on a function h(x)? The derivative h′(x) tells which way is up, "
+            "so step the other way: x ← x − η·h′(x). The learning rate η sets the stride. On "
+            "h(x) = {function}, starting at x₀ = {x0}, three learning rates, each judged by the "
+            "computer from the numbers of its own run: η = {lr0} is {v0}: it crawls, still on the "
+            "slope after {steps} steps; η = {lr1} is {v1}: it settles at the bottom of the valley; "
+            "η = {lr2} is {v2}: each stride jumps over the bottom and it bounces from wall to wall. "
+            "Put θ in place of x and L in place of h, and the same rule trains a network.",
+        ),
+        "backprop": (
+            "6. Backpropagation: the chain rule, node by node",
+            "The loss does not contain θ directly: L depends on ŷ, ŷ on the neurons, the neurons on "
+            "θ. The chain rule links them: ∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ. Backpropagation applies it "
+            "backwards from the loss, one node at a time: each node takes the gradient arriving "
+            "from above, multiplies it by its own local derivative, and passes the product down. "
+            "Where one value feeds two neurons (f2 here) the two contributions add up. Each box shows "
+            "a value and its gradient; each arrow, the local factor. All {n_params} gradients agree "
+            "with finite differences to within {diff}.",
+        ),
+        "step": (
+            "7. One step downhill",
+            "With every gradient known, one step moves all parameters at once: "
+            "θ ← θ − η·∂L/∂θ, here with η = {lr}. The loss on the sample falls from {before} to "
+            "{after}. Left: the loss along the direction of the step. Near the start it follows the "
+            "tangent, whose slope −Σ(∂L/∂θ)² is never positive, so a small enough step always helps. "
+            "Right: every parameter moves against its own gradient.",
+        ),
+        "fit": (
+            "8. Training: fitting G",
+            "Training is that step repeated: show the network a batch of points of G, measure the "
+            "loss, backpropagate, step, and again. A {arch} network ({params} parameters) trained "
+            "on {samples} points of G(x) = {target} for {epochs} epochs ({seconds} s) ends with a "
+            "root-mean-square error of {rmse} on points it never saw. Left: G and the trained F. "
+            "Right: the training loss falling. Nobody set a single weight by hand.",
+        ),
+    },
+    "zh": {
+        "model": (
+            "1. 模型就是一个函数",
+            "无论训练好的网络在做什么——识别图片、选择下一步棋、预测明天的用电量——它都是把输入 x "
+            "变成一个输出。因此可以把它看成一个函数 F(Θ, x)，它的行为由一串数字 Θ（参数）决定。"
+            "我们真正想要的那个函数叫作真值 G(x)。所谓训练，就是寻找一组 Θ，让 F 尽量接近 G。"
+            "图中是同一个小网络取三组随机参数时的样子：三个不同的函数，没有一个是 G。",
+        ),
+        "network": (
+            "2. 由神经元搭成的网络",
+            "一个神经元本身就是一个很小的函数 f(θ, x) = σ(w·x + b)：给输入加权、加上偏置，再用 "
+            "sigmoid 函数 σ 把结果压到 0 和 1 之间。它的参数 θ = (w, b) 只有几个数。把神经元的输出"
+            "接到别的神经元上，就得到网络。示例网络有 5 个神经元、{n_params} 个参数，整体是一个嵌套"
+            "公式：F(Θ, x) = f(θ₅, f(θ₃, f(θ₂, x₂) + f(θ₁, x₁)), f(θ₄, f(θ₂, x₂)))。左图是连接方式，"
+            "以及 x = ({x1}, {x2}) 时每个神经元的值；右图是 F 在两个输入上的整体形状。"
+            "输出既取决于参数 Θ，也取决于连接结构。",
+        ),
+        "towers": (
+            "3. 高台：网络能模仿任意函数",
+            "为什么这样的网络几乎什么都能学？把 sigmoid 神经元的权重调到 1000，它就变成一个台阶。"
+            "x 方向两个台阶、y 方向两个台阶，相加后再经过一个 sigmoid，就得到矩形上方一个平顶的"
+            "“高台”，一共只用 5 个神经元。左图是一个高台，右图是四个高台叠成的阶梯金字塔。只要高台"
+            "足够窄、足够多，就能以任意精度模仿任何连续的二元函数。这并不是搭建网络的高效办法，"
+            "却足以说明网络为什么能行。",
+        ),
+        "loss": (
+            "4. 损失：用一个数衡量“错了多少”",
+            "要让计算机自动改进 F，先得有一个数说明它错了多少，这就是损失 L(ŷ, y)。好用的损失在"
+            "模型变差时变大，并且变化平滑。这里用 L = (y − ŷ)²：对这个样本，网络给出 ŷ = {yhat}，"
+            "真值是 y = {y}，所以 L = {loss}。右图固定其他参数，只改变输出神经元的偏置，画出 L 随它"
+            "的变化。当前位置的斜率 ∂L/∂θ = {grad} 告诉我们这个参数该往哪边调；虚线就是反向传播"
+            "算出斜率的那条切线。",
+        ),
+        "descent": (
+            "5. 一维梯度下降",
+            "怎样在函数 h(x) 上往低处走？导数 h′(x) 指出哪边是上坡，那就朝反方向迈一步："
+            "x ← x − η·h′(x)。学习率 η 决定步子的大小。在 h(x) = {function} 上从 x₀ = {x0} 出发，"
+            "试三个学习率，每一个都由计算机只根据这次运行的数值来判断：η = {lr0} {v0}，走了 {steps} "
+            "步仍在半山坡上慢慢挪；η = {lr1} {v1}，稳稳落到谷底；η = {lr2} {v2}，每一步都越过谷底，"
+            "在两侧来回弹跳。把 x 换成 θ、把 h 换成 L，同一条规则就能训练网络。",
+        ),
+        "backprop": (
+            "6. 反向传播：逐个节点应用链式法则",
+            "损失里并不直接出现 θ：L 依赖 ŷ，ŷ 依赖各个神经元，神经元才依赖 θ。链式法则把它们串"
+            "起来：∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ。反向传播从损失出发，一个节点一个节点地往回应用它：每个"
+            "节点拿到从上游传来的梯度，乘上自己的局部导数，再把乘积传下去。如果一个值同时送进两个"
+            "神经元（这里的 f2），两条路径的贡献相加。图中每个方框写着数值和梯度，每个箭头写着局部"
+            "导数。全部 {n_params} 个梯度与有限差分的结果相差不超过 {diff}。",
+        ),
+        "step": (
+            "7. 向下走一步",
+            "知道了所有梯度，就能让全部参数同时走一步：θ ← θ − η·∂L/∂θ，这里 η = {lr}。这个样本上"
+            "的损失从 {before} 降到 {after}。左图是沿这一步方向的损失曲线：起点附近它贴着切线，"
+            "而切线的斜率 −Σ(∂L/∂θ)² 不会是正数，所以只要步子足够小，损失一定下降。右图是每个参数"
+            "逆着自己的梯度移动。",
+        ),
+        "fit": (
+            "8. 训练：拟合 G",
+            "训练就是把这一步重复很多次：取一批 G 上的点，计算损失，反向传播，更新参数，再来一遍。"
+            "一个 {arch} 的网络（{params} 个参数）在 G(x) = {target} 的 {samples} 个点上训练 "
+            "{epochs} 轮（{seconds} 秒），在从未见过的点上均方根误差为 {rmse}。左图是 G 和训练后"
+            "的 F，右图是不断下降的训练损失。没有一个权重是手工设定的。",
+        ),
+    },
+}

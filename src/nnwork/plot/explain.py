@@ -1,0 +1,241 @@
+"""Pictures of the explanation: gradient descent in 1-D, one step on a network, the loss, and
+the other figures of the tour (a model is a function, a network of neurons, towers, a fit).
+
+Every label is English or mathematics (mathtext), so the figures need no CJK font and are the
+same for every language of the tour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from nnwork.plot import new_figure, save_figure
+
+VERDICT_COLOURS = {"too small": "#d98c00", "good": "#2a9d3a", "too large": "#c8312b"}
+
+
+# ---- gradient descent in 1-D -----------------------------------------------------------------
+
+
+def _windows(trajectories: Sequence[Any]) -> list[tuple[float, float]]:
+    """The x-range of each panel: all of its own points, except those that flew more than 50
+    times the size of the calm runs' region away (so a diverging run still shows its first
+    jumps, not a curve over ±10⁶)."""
+    from nnwork.explain.descent import classify
+
+    calm = [t.x for t in trajectories if classify(t) != "too large"] or [t.x[:1] for t in trajectories]
+    calm_points = np.concatenate(calm)
+    centre = 0.5 * (float(calm_points.min()) + float(calm_points.max()))
+    reach = 50.0 * max(float(calm_points.max() - calm_points.min()), 1.0)
+    windows = []
+    for t in trajectories:
+        points = t.x[np.isfinite(t.x) & (np.abs(t.x - centre) <= reach)]
+        low, high = float(points.min()), float(points.max())
+        pad = 0.15 * max(high - low, 1.0)
+        windows.append((low - pad, high + pad))
+    return windows
+
+
+def _curve(h: Callable[[Any], Any], x: np.ndarray) -> np.ndarray:
+    from nnwork.explain.descent import value_and_slope
+
+    return value_and_slope(h, x)[0]
+
+
+def draw_descent(ax: Any, trajectory: Any, window: tuple[float, float], verdict: str,
+                 height: tuple[float, float] | None = None) -> None:
+    """h over `window` and the path x₀ → x₁ → … on it; points outside the window are clipped
+    to its edge and marked. `height`: the range of h to show (default: all of h's)."""
+    x = np.linspace(*window, 400)
+    y = _curve(trajectory.function, x)
+    ax.plot(x, y, color="0.25", linewidth=1.6)
+    low, high = height or (float(np.nanmin(y)), float(np.nanmax(y)))
+    span = max(high - low, 1e-12)
+    ax.set_ylim(low - 0.08 * span, high + 0.12 * span)
+    ax.set_xlim(*window)
+    colour = VERDICT_COLOURS.get(verdict, "C0")
+    px = np.clip(trajectory.x, *window)
+    inside = (trajectory.x >= window[0]) & (trajectory.x <= window[1])
+    py = np.where(inside, trajectory.h, _curve(trajectory.function, px))
+    py = np.clip(py, low - 0.08 * span, high + 0.12 * span)
+    ax.plot(px, py, "-", color=colour, linewidth=0.9, alpha=0.7)
+    ax.plot(px[inside], py[inside], "o", color=colour, markersize=3.5)
+    ax.plot(px[~inside], py[~inside], ">" if trajectory.x[-1] > 0 else "<", color=colour, markersize=7)
+    ax.plot(px[:1], py[:1], "s", color="k", markersize=6, label=r"start $x_0$")
+    ax.plot(px[-1:], py[-1:], "*", color=colour, markersize=13, markeredgecolor="k",
+            label=f"after {len(trajectory.x) - 1} steps")
+    if not inside.all():
+        ax.text(0.5, 0.95, "some steps leave the plot", transform=ax.transAxes, ha="center", va="top",
+                fontsize=8, color=colour)
+    ax.set_xlabel("x")
+    ax.grid(True, alpha=0.3)
+
+
+def descent_figure(trajectories: Sequence[Any], path: str | Path, title: str | None = None, dpi: int = 110) -> Path:
+    """One panel per trajectory, side by side, each titled with its learning rate and the
+    verdict `classify` gave from its numbers."""
+    from nnwork.explain.descent import classify, evidence
+
+    n = len(trajectories)
+    fig = new_figure(4.2 * n + 0.4, 4.2)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, trajectory, window in zip(axes, trajectories, _windows(trajectories)):
+        curve = _curve(trajectory.function, np.linspace(*window, 400))
+        shown = trajectory.h[(trajectory.x >= window[0]) & (trajectory.x <= window[1])]
+        bottom = float(np.nanmin(np.where(np.isfinite(curve), curve, np.nan)))
+        top = float(np.max(shown[np.isfinite(shown)], initial=bottom))
+        height = (bottom, top + 0.3 * (top - bottom) + 1e-12)
+        verdict = classify(trajectory)
+        draw_descent(ax, trajectory, window, verdict, height)
+        ax.set_title(rf"$\eta$ = {trajectory.lr:g}: {verdict}", color=VERDICT_COLOURS.get(verdict, "k"), fontsize=11)
+        e = evidence(trajectory)
+        note = ("x flew off to |x| > 1e6" if e.diverged else
+                f"end: x = {trajectory.x[-1]:.4g}, h(x) = {trajectory.h[-1]:.4g}\n"
+                f"|h'| fell to {e.slope_ratio:.0e} of its max; {e.reversals:.0%} of steps turn back")
+        ax.set_xlabel(f"x\n{note}", fontsize=8)
+    axes[0].set_ylabel("h(x)")
+    axes[0].legend(loc="upper right", fontsize=7.5)
+    fig.suptitle(title or rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {trajectories[0].label}",
+                 fontsize=11)
+    return save_figure(fig, path, dpi=dpi)
+
+
+# ---- one step on a network, and the loss ---------------------------------------------------------
+
+
+def step_figure(report: Any, path: str | Path, dpi: int = 110) -> Path:
+    """The loss along the line θ − s·∂L/∂θ, with the step s = η marked (before and after), and
+    the first-order (tangent) prediction; next to it every parameter's move."""
+    fig = new_figure(10.5, 3.9)
+    left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    s, line = report.line
+    left.plot(s, line, color="0.25", linewidth=1.8, label=r"$L(\theta - s\,\partial L/\partial\theta)$")
+    slope = report.predicted_change / report.lr
+    left.plot(s, report.loss_before + slope * s, "--", color="C0", linewidth=1,
+              label=r"tangent: $L - s\,\Sigma(\partial L/\partial\theta)^2$")
+    left.plot([0], [report.loss_before], "s", color="k", markersize=7, label=f"before: L = {report.loss_before:.4g}")
+    left.plot([report.lr], [report.loss_after], "*", color="C2", markersize=14, markeredgecolor="k",
+              label=rf"after the step $s = \eta$ = {report.lr:g}: L = {report.loss_after:.4g}")
+    left.set_ylim(min(line.min(), report.loss_after) * 0.9 - 1e-3, max(line.max(), report.loss_before) * 1.1)
+    left.set(xlabel=r"distance s along $-\partial L/\partial\theta$", ylabel="loss L",
+             title="One step of gradient descent on the network")
+    left.legend(fontsize=7.5)
+    left.grid(True, alpha=0.3)
+    labels, before, after = [], [], []
+    for u in report.updates:
+        for index in np.ndindex(u.before.shape):
+            labels.append(u.name + (f"[{','.join(map(str, index))}]" if index else ""))
+            before.append(u.before[index])
+            after.append(u.after[index])
+    if len(labels) > 24:  # a big network: only the parameters that moved most
+        order = np.argsort(-np.abs(np.subtract(after, before)))[:24]
+        labels, before, after = [labels[i] for i in order], [before[i] for i in order], [after[i] for i in order]
+    rows = np.arange(len(labels))
+    right.barh(rows + 0.2, before, height=0.4, color="0.7", label=r"$\theta$ before")
+    right.barh(rows - 0.2, after, height=0.4, color="C2", label=r"$\theta - \eta\,\partial L/\partial\theta$")
+    right.set_yticks(rows, labels, fontsize=7)
+    right.invert_yaxis()
+    right.axvline(0, color="0.3", linewidth=0.8)
+    right.set(title="Every parameter moves against its gradient", xlabel="value")
+    right.legend(fontsize=7.5)
+    return save_figure(fig, path, dpi=dpi)
+
+
+def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str, path: str | Path,
+                dpi: int = 110) -> Path:
+    """Left: the squared error (y − ŷ)² as a function of ŷ. Right: the loss of the network as
+    a function of one parameter, with the tangent whose slope backpropagation computes."""
+    fig = new_figure(10.5, 3.8)
+    left, right = fig.subplots(1, 2)
+    y, prediction = float(walk.y[0]), float(walk.prediction[0])
+    yhat = np.linspace(y - 1.0, y + 1.0, 200)
+    left.plot(yhat, (yhat - y) ** 2, color="0.25", linewidth=1.8)
+    left.plot([prediction], [(prediction - y) ** 2], "o", color="C3", markersize=8,
+              label=rf"the network's $\hat y$ = {prediction:.3g}")
+    left.axvline(y, color="C2", linestyle=":", label=f"truth y = {y:g}: L = 0")
+    left.set(xlabel=r"prediction $\hat y$", ylabel=r"$L(\hat y, y) = (y - \hat y)^2$",
+             title="The loss: how wrong is the prediction?")
+    left.legend(fontsize=8)
+    left.grid(True, alpha=0.3)
+    values, losses = curve
+    gradient = next(p for p in walk.parameters if p.label == parameter)
+    right.plot(values, losses, color="0.25", linewidth=1.8, label="L as this parameter varies")
+    right.plot([gradient.value], [walk.loss], "o", color="C3", markersize=8, label="now")
+    span = 0.35 * (values.max() - values.min())
+    tangent = np.array([gradient.value - span, gradient.value + span])
+    right.plot(tangent, walk.loss + gradient.backprop * (tangent - gradient.value), "--", color="C0",
+               label=rf"slope $\partial L/\partial\theta$ = {gradient.backprop:.3g} (backprop)")
+    right.set(xlabel=f"parameter θ = {parameter}", ylabel="loss L", title="The loss as a function of one parameter")
+    right.legend(fontsize=8)
+    right.grid(True, alpha=0.3)
+    return save_figure(fig, path, dpi=dpi)
+
+
+# ---- the tour's other pictures -------------------------------------------------------------------
+
+
+def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndarray], path: str | Path,
+                     label: str = "G(x)", dpi: int = 110) -> Path:
+    """A target G and the functions F(Θ, x) of one network with several parameter sets Θ."""
+    fig = new_figure(6.8, 3.9)
+    ax = fig.add_subplot()
+    ax.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
+    for i, values in enumerate(models, start=1):
+        ax.plot(x, values, "--", linewidth=1.4, label=rf"$F(\Theta_{i}, x)$: the same network, parameters $\Theta_{i}$")
+    ax.set(xlabel="x (the input)", ylabel="output", title="A model is a function: its parameters Θ decide which one")
+    ax.legend(fontsize=8)
+    ax.grid(True, alpha=0.3)
+    return save_figure(fig, path, dpi=dpi)
+
+
+def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray], path: str | Path,
+                   dpi: int = 110) -> Path:
+    """The network's wiring (neurons with their values at one sample) and the function
+    F(Θ, x1, x2) it computes over a grid of inputs."""
+    from nnwork.plot.graph import draw_graph
+
+    fig = new_figure(12.5, 3.9)
+    left, right = fig.subplots(1, 2, width_ratios=[2.6, 1])
+    width, height = draw_graph(left, walk, gradients=False)
+    graph_inches = 0.8 * width  # the graph's boxes are sized for 0.8 inch per unit
+    left.get_gridspec().set_width_ratios([graph_inches, 4.2])
+    fig.set_size_inches(graph_inches + 4.6, max(3.6, 0.8 * height + 0.9))
+    left.set_title(r"Neurons $f(\theta_i, x) = \sigma(w\cdot x + b)$ wired together", fontsize=10)
+    X, Y, Z = grid
+    image = right.pcolormesh(X, Y, Z, shading="auto", cmap="viridis")
+    fig.colorbar(image, ax=right, shrink=0.85)
+    right.set(xlabel="x1", ylabel="x2", title=r"$F(\Theta, x_1, x_2)$ over its inputs")
+    return save_figure(fig, path, dpi=dpi)
+
+
+def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], path: str | Path,
+                    title: str = "", dpi: int = 110) -> Path:
+    """3-D surfaces side by side: (title, X, Y, Z) each."""
+    fig = new_figure(5.0 * len(surfaces), 4.3)
+    for i, (name, X, Y, Z) in enumerate(surfaces, start=1):
+        ax = fig.add_subplot(1, len(surfaces), i, projection="3d")
+        ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
+        ax.set(title=name, xlabel="x", ylabel="y")
+        ax.tick_params(labelsize=7)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return save_figure(fig, path, dpi=dpi)
+
+
+def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: Sequence[float],
+               path: str | Path, label: str = "G(x)", dpi: int = 110) -> Path:
+    """A trained network against its target, and the training loss falling epoch by epoch."""
+    fig = new_figure(10.5, 3.8)
+    left, right = fig.subplots(1, 2)
+    left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
+    left.plot(x, prediction, "--", color="C1", linewidth=1.8, label=r"trained network $F(\Theta, x)$")
+    left.set(xlabel="x", title="After training: F follows G")
+    left.legend(fontsize=8)
+    left.grid(True, alpha=0.3)
+    right.semilogy(np.arange(1, len(loss) + 1), loss, color="C0")
+    right.set(xlabel="epoch", ylabel="training loss (log scale)", title="The loss falls as gradient descent runs")
+    right.grid(True, which="both", alpha=0.3)
+    return save_figure(fig, path, dpi=dpi)
