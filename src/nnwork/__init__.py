@@ -21,5 +21,6 @@ from nnwork.tensor import tensor as tensor
 from nnwork import functional as functional, nn as nn, optim as optim
 from nnwork.io import load as load, save as save
 from nnwork.training import fit as fit
+from nnwork.capture import CaptureError as CaptureError, capture_step as capture_step
 
 __version__ = "0.1.0"

@@ -7,6 +7,9 @@ from typing import Any, Callable, TypeVar
 
 enabled = True
 per_sample = False  # inside per_sample_gradients(): parameter gradients keep the batch axis
+# While nnwork.capture records a step, every Function.apply appends (fn, inputs, options,
+# result) here; otherwise None.
+recorder: list[tuple[Any, ...]] | None = None
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -67,6 +67,8 @@ class Function:
         else:
             result.requires_grad = False
             result._ctx = None
+        if _grad_mode.recorder is not None:  # nnwork.capture is recording a step
+            _grad_mode.recorder.append((fn, inputs, options, result))
         return result
 
     @property

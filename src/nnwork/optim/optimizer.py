@@ -132,6 +132,7 @@ class Optimizer:
             group.setdefault(key, value)
         self._check(group)
         self.param_groups.append(group)
+        self._flat_groups: dict[int, FlatGroup] = {}  # rebuilt from the per-parameter state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: set `.grad` to None, or fill it with 0 in place."""
@@ -171,17 +172,16 @@ class Optimizer:
         params = group["params"]
         if any(p.grad is None for p in params):
             return False
-        states = [self.state[p] for p in params]
-        flats = self.__dict__.setdefault("_flat_groups", {})
-        flat = flats.get(g)
-        if flat is None or not flat.holds(params, states):
+        flat = self._flat_groups.get(g)
+        if flat is None or flat.params is not params:
+            states = [self.state[p] for p in params]
             if len({p.data.dtype for p in params}) != 1 or len({_scalars(s) for s in states}) != 1:
                 return False
-            flat = flats[g] = FlatGroup(params, states)
+            flat = self._flat_groups[g] = FlatGroup(params, states)
         flat.gather()
         self._update(flat.data, flat.grad, flat.state, group)
         flat.scatter()
-        flat.share_state(states)
+        flat.share_state()
         return True
 
     def state_dict(self) -> dict[str, Any]:
@@ -242,6 +242,7 @@ class Optimizer:
             state[p] = {k: self._load_value(v, p, f"state[{index}][{k!r}]") for k, v in saved_state.items()}
         self.param_groups = groups
         self.state = state
+        self._flat_groups = {}  # the loaded arrays replace the flat ones: build them again
 
     def _state_shape(self, p: Param) -> tuple[int, ...]:
         """The shape of the arrays kept in p's state (LBFGS keeps flat vectors instead)."""
@@ -279,8 +280,9 @@ class FlatGroup:
     Each step gathers the parameters and gradients into flat arrays (one concatenate each),
     updates them with the state, and copies the new values back into every `p.data` in place
     (parameters are never rebound). Each parameter's state arrays are views into the flat
-    state; if anything replaces one (a loaded state dict, a user), `holds` notices and the
-    optimizer builds the flat state again from the current values.
+    state, so `state_dict()` sees them; `load_state_dict` drops the flat arrays, and the next
+    step builds them again from the loaded values. (Replacing a state array by hand in
+    `optimizer.state` is not noticed: change it in place instead.)
     """
 
     def __init__(self, params: list[Param], states: list[dict[str, Any]]) -> None:
@@ -297,7 +299,8 @@ class FlatGroup:
             else:
                 self.state[key] = value
         self.state_views: dict[str, list[Array]] = {}
-        self.share_state(states)
+        self.states = states
+        self.share_state()
 
     def _split(self, flat: Array) -> list[Array]:
         ends = np.cumsum(self.sizes)
@@ -313,31 +316,18 @@ class FlatGroup:
         for p, view in zip(self.params, self.views):
             np.copyto(p.data, view)
 
-    def share_state(self, states: list[dict[str, Any]]) -> None:
-        """Point each parameter's state at views of the flat state (new arrays included)."""
+    def share_state(self) -> None:
+        """Make each parameter's state show the flat state: views of new flat arrays (made
+        once, the first time a buffer appears), and the current scalars (the step count)."""
         for key, value in self.state.items():
             if isinstance(value, np.ndarray):
                 if key not in self.state_views:
                     self.state_views[key] = self._split(value)
-                for state, view in zip(states, self.state_views[key]):
-                    state[key] = view
+                    for state, view in zip(self.states, self.state_views[key]):
+                        state[key] = view
             else:
-                for state in states:
+                for state in self.states:
                     state[key] = value
-
-    def holds(self, params: list[Param], states: list[dict[str, Any]]) -> bool:
-        """Whether these are still the parameters, shapes and state views made here."""
-        if params is not self.params or any(p.data.shape != shape for p, shape in zip(params, self.shapes)):
-            return False
-        for key, views in self.state_views.items():
-            if any(state.get(key) is not view for state, view in zip(states, views)):
-                return False
-        for state in states:
-            for key, value in state.items():
-                if not isinstance(value, np.ndarray) and self.state.get(key) != value:
-                    return False
-        arrays = {key for key, value in states[0].items() if isinstance(value, np.ndarray)}
-        return arrays <= self.state_views.keys() and all(p.data.dtype == self.data.dtype for p in params)
 
 
 def _scalars(state: dict[str, Any]) -> tuple[Any, ...]:

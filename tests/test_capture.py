@@ -1,0 +1,72 @@
+"""A captured training step replays the eager step exactly, and refuses what it cannot see."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nnwork as nw
+from nnwork import functional as F
+from nnwork import nn, optim
+
+
+def models(make, opt_class, **settings):  # type: ignore[no-untyped-def]
+    a, b = make(), make()
+    return a, opt_class(a.parameters(), **settings), b, opt_class(b.parameters(), **settings)
+
+
+@pytest.mark.parametrize(
+    "make, opt_class, settings",
+    [
+        (lambda: nn.MLP([2, 64, 64, 1], activation="tanh", generator=0), optim.Adam, {"lr": 1e-3}),
+        (lambda: nn.MLP([3, 16, 2], activation="relu", generator=1), optim.SGD, {"lr": 0.01, "momentum": 0.9}),
+        (lambda: nn.example_network(generator=2), optim.RMSprop, {"lr": 0.01}),
+    ],
+)
+def test_captured_and_eager_steps_give_identical_parameters_after_100_steps(make, opt_class, settings) -> None:  # type: ignore[no-untyped-def]
+    eager_model, eager_opt, model, opt = models(make, opt_class, **settings)
+    step = nw.capture_step(model, F.mse_loss, opt)
+    rng = np.random.default_rng(0)
+    n_in = model.sizes[0] if hasattr(model, "sizes") else 2
+    n_out = model.sizes[-1] if hasattr(model, "sizes") else 1
+    for i in range(100):
+        x = rng.normal(size=(32, n_in)).astype(np.float32)
+        y = rng.normal(size=(32, n_out)).astype(np.float32)
+        eager_opt.zero_grad()
+        loss = F.mse_loss(eager_model(nw.tensor(x)), y)
+        loss.backward()
+        eager_opt.step()
+        assert step(x, y) == loss.item(), f"step {i}"
+    for p, q in zip(eager_model.parameters(), model.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert step.captures == 1
+
+
+def test_a_new_batch_shape_is_captured_again_and_stays_exact() -> None:
+    eager_model, eager_opt, model, opt = models(lambda: nn.MLP([2, 8, 1], generator=0), optim.Adam, lr=0.01)
+    step = nw.capture_step(model, F.mse_loss, opt)
+    rng = np.random.default_rng(1)
+    for n in (16, 16, 5, 16, 5, 7):
+        x, y = rng.normal(size=(n, 2)).astype(np.float32), rng.normal(size=(n, 1)).astype(np.float32)
+        eager_opt.zero_grad()
+        loss = F.mse_loss(eager_model(nw.tensor(x)), y)
+        loss.backward()
+        eager_opt.step()
+        assert step(x, y) == loss.item()
+    assert step.captures == 3
+
+
+def test_data_dependent_ops_are_refused() -> None:
+    model = nn.MLP([4, 3], generator=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    step = nw.capture_step(model, F.cross_entropy, opt)
+    x = np.ones((5, 4), dtype=np.float32)
+    with pytest.raises(nw.CaptureError, match="GetItem takes the array `index` from the data"):
+        step(x, np.array([0, 1, 2, 0, 1]))
+
+
+def test_fit_trains_eagerly_when_the_loss_cannot_be_captured() -> None:
+    x = np.random.default_rng(0).normal(size=(64, 2))
+    y = x[:, :1] + 0.5 * x[:, 1:]
+    history = nw.fit(nn.MLP([2, 8, 1], generator=0), (x, y), loss=F.huber_loss, epochs=3, batch_size=16)
+    assert history.epochs == 3 and history.train_loss[-1] < history.train_loss[0]
