@@ -289,7 +289,7 @@ def test_write_csv_rejects(tmp_path: Path, columns: object, values: object, erro
 
 
 def test_write_csv_names_a_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="there is no directory .*nowhere"):
+    with pytest.raises(FileNotFoundError, match="the directory .*nowhere does not exist"):
         data.write_csv(tmp_path / "nowhere" / "out.csv", {"a": [1.0]})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import signal
 import subprocess
@@ -14,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import nnwork as nw
 from nnwork import nn, optim
 from nnwork.training import TrainingDiverged, fit
 

@@ -9,7 +9,7 @@ The file format is described in docs/model-format.md.
 from nnwork.io.architecture import architecture as architecture, build as build
 from nnwork.io.architecture import register_architecture as register_architecture
 from nnwork.io.architecture import reserve_parameters as reserve_parameters
-from nnwork.io.atomic import atomic_write as atomic_write
+from nnwork.atomic import atomic_write as atomic_write
 from nnwork.io.model_file import FORMAT as FORMAT, FORMAT_VERSION as FORMAT_VERSION
 from nnwork.io.model_file import Checkpoint as Checkpoint, LoadedModel as LoadedModel
 from nnwork.io.model_file import ModelFileError as ModelFileError, load as load

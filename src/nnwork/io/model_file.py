@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, NoReturn
 import numpy as np
 
 from nnwork.io.architecture import architecture, build, is_registered
-from nnwork.io.atomic import atomic_write
+from nnwork.atomic import atomic_write
 from nnwork.io.tree import _pack, _unpack, to_json
 from nnwork.nn.module import Module
 

@@ -141,7 +141,7 @@ def graph_figure(walk: Any, path: str | Path, gradients: bool = True, title: str
     inches = 0.8  # per data unit: boxes just wide enough for their 8-point text
     fig.set_size_inches(max(6.0, inches * width + 0.3), inches * height + 0.6)
     if title is None:
-        title = (rf"Backpropagation: each box shows its value and $\partial L/\partial$node; each arrow the local "
+        title = (r"Backpropagation: each box shows its value and $\partial L/\partial$node; each arrow the local "
                  "derivative (red) that the gradient is multiplied by on its way back"
                  if gradients else "The network: each box is a neuron f(θ, x) = σ(w·x + b), with its value")
     ax.set_title(title, fontsize=9)
