@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnwork.named_targets import CATALOGUE
+from nnwork.ops.elementwise import stable_sigmoid
 
 Array = NDArray[np.float64]
 
@@ -38,18 +39,12 @@ MAX_DEPTH = 100  # nested parentheses, calls, signs and exponents
 MAX_INPUTS = 1_000  # highest variable index, x1000
 
 
-def _sigmoid(z: Array) -> Array:
-    """σ(z) = 1/(1 + e⁻ᶻ), from e^−|z| ≤ 1 so that σ(±1000) never overflows or warns."""
-    small = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-
-
 _ONE_ARGUMENT: dict[str, Callable[[Array], Array]] = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
     "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt, "abs": np.abs, "tanh": np.tanh,
     "sinh": np.sinh, "cosh": np.cosh, "arcsin": np.arcsin, "arccos": np.arccos,
     "arctan": np.arctan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
-    "sign": np.sign, "floor": np.floor, "ceil": np.ceil, "sigmoid": _sigmoid,
+    "sign": np.sign, "floor": np.floor, "ceil": np.ceil, "sigmoid": stable_sigmoid,
     "relu": lambda z: np.maximum(z, 0.0),
 }
 # name -> (function, fewest arguments, most arguments or None for "any number")
