@@ -16,7 +16,7 @@ def new_figure(width: float = 6.4, height: float = 4.8) -> Any:
     try:
         from matplotlib.figure import Figure
     except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("figures need matplotlib: pip install 'nnwork[plot]'") from error
+        raise ImportError("figures need matplotlib: pip install matplotlib") from error
     return Figure(figsize=(width, height), layout="constrained")
 
 
