@@ -668,3 +668,19 @@ def test_gradcheck_argument_errors() -> None:
         nw.gradcheck(lambda: nw.tensor(1.0))
     with pytest.raises(TypeError, match="Tensor"):
         nw.gradcheck(lambda x: x.data, np.ones(2))
+
+
+def test_import_nnwork_loads_neither_matplotlib_nor_the_heavy_parts() -> None:
+    """`import nnwork` stays quick: plotting, training, files and numpy.random load on use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nnwork; "
+        "print(sorted(m for m in ('matplotlib', 'nnwork.training', 'nnwork.io', 'numpy.random') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    lazily = subprocess.run([sys.executable, "-c", "import nnwork; print(nnwork.fit.__module__, nnwork.optim.Adam.__name__)"],
+                            capture_output=True, text=True, check=True)
+    assert lazily.stdout.split() == ["nnwork.training", "Adam"]

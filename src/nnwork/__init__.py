@@ -14,13 +14,38 @@ from nnwork.functions import transpose as transpose, where as where
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh
-from nnwork.gradcheck import GradcheckError as GradcheckError, gradcheck as gradcheck
-from nnwork.rng import manual_seed as manual_seed
 from nnwork.tensor import Tensor as Tensor, float32 as float32, float64 as float64
 from nnwork.tensor import tensor as tensor
-from nnwork import functional as functional, nn as nn, optim as optim
-from nnwork.io import load as load, save as save
-from nnwork.training import fit as fit
-from nnwork.capture import CaptureError as CaptureError, capture_step as capture_step
+from nnwork import functional as functional, nn as nn
 
 __version__ = "0.1.0"
+
+# Imported on first use, so that `import nnwork` stays quick: name -> (module, attribute).
+_LAZY = {
+    "optim": ("nnwork.optim", None),
+    "manual_seed": ("nnwork.rng", "manual_seed"),
+    "gradcheck": ("nnwork.gradcheck", "gradcheck"),
+    "GradcheckError": ("nnwork.gradcheck", "GradcheckError"),
+    "save": ("nnwork.io", "save"),
+    "load": ("nnwork.io", "load"),
+    "fit": ("nnwork.training", "fit"),
+    "capture_step": ("nnwork.capture", "capture_step"),
+    "CaptureError": ("nnwork.capture", "CaptureError"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'nnwork' has no attribute {name!r}")
+    import importlib
+
+    module_name, attribute = _LAZY[name]
+    value = importlib.import_module(module_name)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_LAZY))

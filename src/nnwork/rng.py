@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng(0)
+_generator: np.random.Generator | None = None  # made on first use: numpy.random is slow to import
 
 
 def _checked(seed: object) -> int:
@@ -24,7 +24,10 @@ def manual_seed(seed: int) -> np.random.Generator:
 def generator(seed: int | np.random.Generator | None = None) -> np.random.Generator:
     """The generator to draw from: nnwork's own (None), a given one, or a new one from a
     seed (leaving nnwork's own untouched)."""
+    global _generator
     if seed is None:
+        if _generator is None:
+            _generator = np.random.default_rng(0)
         return _generator
     if isinstance(seed, np.random.Generator):
         return seed
