@@ -133,8 +133,9 @@ def load_data(settings: FitSettings) -> tuple[nwdata.Dataset, nwdata.Dataset, An
     validation = nwdata.Dataset(grid, np.asarray(target(grid), dtype=np.float64).reshape(len(grid), -1))
     function = lambda x: np.asarray(target(x), dtype=np.float64).reshape(len(x), -1)  # noqa: E731
     ranges = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in domain)
-    name = getattr(target, "description", None) or target.text
-    return train, validation, function, domain, f"{spec}: {name} on {ranges}"
+    described = getattr(target, "description", None)  # a named target says what it is
+    label = f"{spec}: {described}" if described else spec
+    return train, validation, function, domain, f"{label} on {ranges}"
 
 
 def build_model(settings: FitSettings, n_inputs: int, n_outputs: int) -> MLP:
