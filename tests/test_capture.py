@@ -57,12 +57,31 @@ def test_a_new_batch_shape_is_captured_again_and_stays_exact() -> None:
 
 
 def test_data_dependent_ops_are_refused() -> None:
-    model = nn.MLP([4, 3], generator=0)
+    model = nn.MLP([4, 1], generator=0)
     opt = optim.SGD(model.parameters(), lr=0.1)
+    x, y = np.ones((5, 4), dtype=np.float32), np.zeros((5, 1), dtype=np.float32)
+    step = nw.capture_step(model, F.huber_loss, opt)  # its mask |d| < δ comes from the data
+    with pytest.raises(nw.CaptureError, match="Where takes the array `condition` from the data"):
+        step(x, y)
+    as_array = nw.capture_step(model, lambda out, target: F.mse_loss(out, target.data * 2), opt)
+    with pytest.raises(nw.CaptureError, match=r"shaped like the batch \(5, 1\)"):
+        as_array(x, y)
+
+
+def test_cross_entropy_is_captured_with_fresh_labels_each_step() -> None:
+    eager_model, eager_opt, model, opt = models(lambda: nn.MLP([6, 16, 4], activation="relu", generator=3),
+                                                optim.SGD, lr=0.1, momentum=0.9)
     step = nw.capture_step(model, F.cross_entropy, opt)
-    x = np.ones((5, 4), dtype=np.float32)
-    with pytest.raises(nw.CaptureError, match="GetItem takes the array `index` from the data"):
-        step(x, np.array([0, 1, 2, 0, 1]))
+    rng = np.random.default_rng(2)
+    for i in range(30):
+        x = rng.normal(size=(8, 6)).astype(np.float32)
+        labels = rng.integers(0, 4, size=8)
+        eager_opt.zero_grad()
+        loss = F.cross_entropy(eager_model(nw.tensor(x)), labels)
+        loss.backward()
+        eager_opt.step()
+        assert step(x, labels) == loss.item(), f"step {i}"
+    assert step.captures == 1
 
 
 def test_fit_trains_eagerly_when_the_loss_cannot_be_captured() -> None:

@@ -11,8 +11,9 @@ Same kernels in the same order: the same numbers as eager, bit for bit.
 
 What a replay cannot see: arrays baked into the graph at capture time. The batch (x, y) and
 the parameters are read fresh every step; anything else the step creates is a constant. Ops
-whose options carry data (index arrays, masks) would replay stale values, so a step that
-uses them is refused with CaptureError (and `fit` then trains eagerly).
+whose options carry data (index arrays, masks), and constants shaped like the batch (most
+likely made from the data), would replay stale values, so a step that has them is refused
+with CaptureError (and `fit` then trains eagerly).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class CapturedStep:
 
     def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor], loss: Tensor) -> _Plan:
         values = {id(inputs[0]): 0, id(inputs[1]): 1}
+        batch = inputs[0].shape[0] if inputs[0].ndim else -1
         forward = []
         for fn, parents, options, result in record:
             for name, option in options.items():
@@ -93,6 +95,13 @@ class CapturedStep:
                         "the captured one. Run this step eagerly."
                     )
             sources = tuple(values.get(id(t), t) for t in parents)
+            for source in sources:
+                if isinstance(source, Tensor) and not source.requires_grad and source.ndim and source.shape[0] == batch:
+                    raise CaptureError(
+                        f"{fn.name} reads an array shaped like the batch {source.shape} that is not the "
+                        "step's input: probably made from the data, and a replay would reuse it. "
+                        "Run this step eagerly."
+                    )
             values[id(result)] = len(values)
             forward.append((fn, sources, options, values[id(result)]))
         if id(loss) not in values:

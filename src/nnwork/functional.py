@@ -156,5 +156,5 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
             f"cross_entropy targets must lie in [0, {input.shape[1] - 1}], "
             f"got values from {labels.min()} to {labels.max()}"
         )
-    picked = input.log_softmax(axis=1)[np.arange(input.shape[0]), labels]
-    return _reduce(-picked, reduction)
+    # A tensor of labels goes in as it is (a captured step then reads each batch's labels).
+    return ops.CrossEntropy.apply(input, target if isinstance(target, Tensor) else Tensor._wrap(labels), reduction=reduction)

@@ -14,4 +14,4 @@ from nnwork.ops.reductions import normalize_axis as normalize_axis
 from nnwork.ops.shape import Concatenate as Concatenate, GetItem as GetItem
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import plain_index as plain_index, transpose_axes as transpose_axes
-from nnwork.ops.losses import SquaredError as SquaredError
+from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError
