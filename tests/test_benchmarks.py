@@ -45,16 +45,10 @@ def _params64(sizes: tuple[int, ...], seed: int = 0) -> list[tuple[np.ndarray, n
 
 
 def _torch_model(params: list[tuple[np.ndarray, np.ndarray]], activation: str) -> torch.nn.Sequential:
-    layers: list[torch.nn.Module] = []
-    for i, (w, b) in enumerate(params):
-        linear = torch.nn.Linear(w.shape[1], w.shape[0]).double()
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(w))
-            linear.bias.copy_(torch.from_numpy(b))
-        layers.append(linear)
-        if i < len(params) - 1:
-            layers.append(torch.nn.Tanh() if activation == "tanh" else torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
+    """The benchmark's own PyTorch model, in float64 for exact comparisons."""
+    from benchmarks.peers import torch_peer
+
+    return torch_peer.build(params, activation, dtype=torch.float64)
 
 
 def _problem(loss: str, draw: np.random.Generator, n: int, sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:

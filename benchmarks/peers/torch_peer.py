@@ -21,11 +21,11 @@ def configure(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def build(params: Parameters, activation: str) -> torch.nn.Sequential:
+def build(params: Parameters, activation: str, dtype: torch.dtype = torch.float32) -> torch.nn.Sequential:
     """nn.Sequential of Linear layers with the given weights (PyTorch's own (out, in) layout)."""
     layers: list[torch.nn.Module] = []
     for i, (w, b) in enumerate(params):
-        linear = torch.nn.Linear(w.shape[1], w.shape[0])
+        linear = torch.nn.Linear(w.shape[1], w.shape[0], dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(w))
             linear.bias.copy_(torch.from_numpy(b))
