@@ -225,16 +225,16 @@ def fit(
                     value = opt.step(lambda: model(xb) - yb)
                 elif full_batch:
                     value = opt.step(closure)
-                elif captured is not None:
-                    try:
-                        value = captured(xb.data, yb.data)
-                    except CaptureError:  # the loss depends on data a replay cannot see
-                        captured = None
+                else:
+                    value = None
+                    if captured is not None:
+                        try:
+                            value = captured(xb.data, yb.data)
+                        except CaptureError:  # the loss reads data a replay cannot see: go eager
+                            captured = None
+                    if value is None:
                         value = closure()
                         opt.step()
-                else:
-                    value = closure()
-                    opt.step()
                 if not math.isfinite(value):
                     raise diverged(f"the training loss became {value} in epoch {epoch + 1}")
                 total += value * len(index)
