@@ -150,7 +150,7 @@ def test_a_killed_run_resumes_bit_identical(tmp_path: Path) -> None:
     end with exactly the parameters of a run that was never interrupted."""
     script = tmp_path / "train.py"
     script.write_text(textwrap.dedent(TRAINER))
-    epochs = 8
+    epochs = 40  # long enough that the kill below always lands before the end
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     whole = tmp_path / "whole"
     subprocess.run([sys.executable, str(script), str(epochs), "", "", str(whole)], check=True, env=env,
@@ -162,7 +162,7 @@ def test_a_killed_run_resumes_bit_identical(tmp_path: Path) -> None:
         assert process.stdout is not None
         for line in process.stdout:
             if line.strip() == "epoch 3":
-                time.sleep(0.05)  # somewhere inside epoch 4, or in the middle of writing it
+                time.sleep(0.01)  # somewhere inside epoch 4, or in the middle of writing it
                 process.send_signal(signal.SIGKILL)
                 break
         process.wait()
