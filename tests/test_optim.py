@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnwork import optim
+from nnwork import nn, optim
 from nnwork.optim import lr_scheduler
+from nnwork.optim import optimizer as optimizer_module
 
 
 class P:
@@ -409,3 +410,50 @@ def test_public_api():
     names: list[Callable[..., Any]] = [optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop, optim.LBFGS]
     assert all(issubclass(cls, optim.Optimizer) for cls in names)
     assert "Parameter Group 0" in repr(optim.Adam([bad_param()]))
+
+
+# ---- flat updates over packed parameters ------------------------------------------------------
+class Loose:
+    """A parameter with its own array (not packed with the others)."""
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data, self.grad = data.copy(), None
+
+
+@pytest.mark.parametrize("name, settings", [("Adam", {"lr": 0.01}), ("SGD", {"lr": 0.1, "momentum": 0.9}),
+                                            ("RMSprop", {"lr": 0.01, "centered": True}), ("AdamW", {"lr": 0.01})])
+def test_packed_parameters_are_updated_in_place_and_exactly_like_loose_ones(name, settings) -> None:  # type: ignore[no-untyped-def]
+    model = nn.MLP([3, 5, 4, 2], generator=0)
+    packed = model.parameters()
+    block = optimizer_module.contiguous_block([p.data for p in packed])
+    assert block is not None and block.size == sum(p.data.size for p in packed)
+    loose = [Loose(p.data) for p in packed]
+    opt_packed, opt_loose = getattr(optim, name)(packed, **settings), getattr(optim, name)(loose, **settings)
+    arrays = [p.data for p in packed]
+    rng = np.random.default_rng(0)
+    for step in range(25):
+        if step == 12:  # someone rebinds a parameter's array: the update must follow it
+            assert opt_packed._flat_groups[0].packed  # until now: updated through the block itself
+            packed[1].data = packed[1].data.copy()
+            arrays[1] = packed[1].data
+        for p, q in zip(packed, loose):
+            p.grad = rng.normal(size=p.data.shape).astype(p.data.dtype)
+            q.grad = p.grad.copy()
+        opt_packed.step()
+        opt_loose.step()
+        for p, q, a in zip(packed, loose, arrays):
+            np.testing.assert_array_equal(p.data, q.data)
+            assert p.data is a  # updated in place, never rebound by the optimizer
+    assert not opt_packed._flat_groups[0].packed  # after the rebinding it copies in and out
+
+
+def test_contiguous_block_only_accepts_arrays_laid_back_to_back_in_order() -> None:
+    base = np.arange(10.0)
+    a, b, c = base[0:4].reshape(2, 2), base[4:7], base[7:10]
+    assert optimizer_module.contiguous_block([a, b, c]) is not None
+    np.testing.assert_array_equal(optimizer_module.contiguous_block([b, c]), base[4:10])
+    assert optimizer_module.contiguous_block([b, a, c]) is None  # out of order
+    assert optimizer_module.contiguous_block([a, c]) is None  # a gap
+    assert optimizer_module.contiguous_block([a, b.copy()]) is None  # another array
+    assert optimizer_module.contiguous_block([base[::2][:2], base[::2][2:]]) is None  # strided
+    assert optimizer_module.contiguous_block([np.zeros(3)]) is None  # owns its memory: no base

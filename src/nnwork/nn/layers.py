@@ -8,7 +8,7 @@ import numpy as np
 
 from nnwork import functional as F
 from nnwork import rng
-from nnwork.nn.module import Module, Parameter
+from nnwork.nn.module import Module, Parameter, pack_parameters
 from nnwork.tensor import Tensor
 
 INITS = ("xavier", "he")
@@ -180,6 +180,7 @@ class MLP(Sequential):
             elif output_activation is not None:
                 layers.append(activation_module(output_activation))
         super().__init__(*layers)
+        pack_parameters(self.parameters())  # one array for the whole model: see pack_parameters
         self.sizes, self.activation, self.output_activation = sizes, activation, output_activation
 
     def extra_repr(self) -> str:

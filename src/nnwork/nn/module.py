@@ -153,3 +153,22 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{self._tree_repr()}  # {self.num_parameters():,} parameters"
+
+
+def pack_parameters(params: list[Parameter]) -> None:
+    """Lay the parameters' values back to back in ONE contiguous array, each `p.data`
+    becoming a view of its own part (values unchanged).
+
+    An optimizer that updates a whole model at once (see `nnwork.optim.optimizer.FlatGroup`)
+    then works on that array directly instead of copying every parameter in and out of a
+    flat copy each step. Rebinding `p.data` is only safe before anyone holds the old arrays,
+    so model constructors call this on the parameters they have just created.
+    """
+    if not params or len({p.data.dtype for p in params}) != 1:
+        return
+    block = np.concatenate([p.data.reshape(-1) for p in params])
+    offset = 0
+    for p in params:
+        p.data = block[offset : offset + p.data.size].reshape(p.data.shape)
+        offset += p.data.size
+

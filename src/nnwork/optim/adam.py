@@ -32,29 +32,32 @@ def adam(
     amsgrad: bool,
     maximize: bool,
     decoupled_weight_decay: bool,
+    scratch: tuple[Array, ...] = (),
 ) -> None:
-    """One Adam update of `param` and its moment buffers, in place; `step` counts from 1."""
+    """One Adam update of `param` and its moment buffers, in place; `step` counts from 1.
+    `scratch` may hold two spare arrays shaped like `param` for the temporaries."""
+    work, update = scratch if scratch else (np.empty_like(param), np.empty_like(param))
     g = -grad if maximize else grad
     if weight_decay != 0:
         if decoupled_weight_decay:
             param *= 1 - lr * weight_decay
         else:
             g = g + weight_decay * param
-    lerp_(exp_avg, g, 1 - beta1)
-    scratch = np.multiply(g, 1 - beta2, out=np.empty_like(exp_avg_sq))  # (1 − β₂)·g·g, in torch's order
-    scratch *= g
+    lerp_(exp_avg, g, 1 - beta1, work)
+    np.multiply(g, 1 - beta2, out=work)  # (1 − β₂)·g·g, in torch's order
+    work *= g
     exp_avg_sq *= beta2
-    exp_avg_sq += scratch
+    exp_avg_sq += work
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     second_moment = exp_avg_sq
     if amsgrad:
         assert max_exp_avg_sq is not None  # internal invariant: Adam._update creates it
         second_moment = np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-    denom = np.sqrt(second_moment, out=scratch)  # the buffer is free again: reuse it
+    denom = np.sqrt(second_moment, out=work)
     denom /= bias_correction2_sqrt
     denom += eps
-    update = np.multiply(exp_avg, -step_size)
+    np.multiply(exp_avg, -step_size, out=update)
     update /= denom
     param += update
 
@@ -108,7 +111,8 @@ class Adam(Optimizer):
 
     fused = True
 
-    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup,
+                scratch: tuple[Array, ...] = ()) -> None:
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(data)
@@ -133,4 +137,5 @@ class Adam(Optimizer):
             amsgrad=group["amsgrad"],
             maximize=group["maximize"],
             decoupled_weight_decay=group["decoupled_weight_decay"],
+            scratch=scratch,
         )

@@ -97,8 +97,10 @@ class Optimizer:
     # flat array per buffer (see FlatGroup), a handful of NumPy calls for the whole model.
     fused = False
 
-    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
-        """Update `data` in place from `grad` and the per-parameter `state` (subclasses)."""
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup,
+                scratch: tuple[Array, ...] = ()) -> None:
+        """Update `data` in place from `grad` and the per-parameter `state` (subclasses).
+        `scratch`, when given, holds two spare arrays shaped like `data` for temporaries."""
         raise NotImplementedError
 
     def add_param_group(self, param_group: ParamGroup) -> None:
@@ -173,16 +175,23 @@ class Optimizer:
         if any(p.grad is None for p in params):
             return False
         flat = self._flat_groups.get(g)
-        if flat is None or flat.params is not params:
+        if flat is None or not flat.fits(params):
             states = [self.state[p] for p in params]
             if len({p.data.dtype for p in params}) != 1 or len({_scalars(s) for s in states}) != 1:
                 return False
             flat = self._flat_groups[g] = FlatGroup(params, states)
         flat.gather()
-        self._update(flat.data, flat.grad, flat.state, group)
+        self._update(flat.data, flat.grad, flat.state, group, flat.scratch)
         flat.scatter()
         flat.share_state()
         return True
+
+    def gradient_buffers(self) -> dict[int, Array]:
+        """{id(p): the array the next flat update reads p's gradient from}, for every
+        parameter of a group updated flat so far. Whoever computes the gradients (a captured
+        step) may write them there and set `p.grad` to that array: the update then skips
+        copying them in. Empty for optimizers or groups that do not update flat."""
+        return {id(p): view for flat in self._flat_groups.values() for p, view in zip(flat.params, flat.grad_views)}
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as plain data (dicts, lists, numbers, copied NumPy arrays).
@@ -277,21 +286,29 @@ class FlatGroup:
     elementwise update runs once over the whole group: the same numbers as parameter by
     parameter, in a handful of NumPy calls instead of a handful per parameter.
 
-    Each step gathers the parameters and gradients into flat arrays (one concatenate each),
-    updates them with the state, and copies the new values back into every `p.data` in place
-    (parameters are never rebound). Each parameter's state arrays are views into the flat
-    state, so `state_dict()` sees them; `load_state_dict` drops the flat arrays, and the next
-    step builds them again from the loaded values. (Replacing a state array by hand in
-    `optimizer.state` is not noticed: change it in place instead.)
+    The parameters themselves are used in place when they already lie back to back in one
+    array (`nnwork.nn.MLP` packs its parameters so: see `nn.module.pack_parameters`); otherwise
+    each step copies them into a flat array and the new values back out (`p.data` is never
+    rebound here). Gradients are copied into the flat gradient array, unless `p.grad` already
+    is its view of it (a captured step writes them there: see `gradient_buffers`). Each
+    parameter's state arrays are views into the flat state, so `state_dict()` sees them;
+    `load_state_dict` drops the flat arrays, and the next step builds them again from the
+    loaded values. (Replacing a state array by hand in `optimizer.state` is not noticed:
+    change it in place instead.)
     """
 
     def __init__(self, params: list[Param], states: list[dict[str, Any]]) -> None:
         self.params = params
+        self.arrays = [p.data for p in params]  # what the layout below was built for
         self.sizes = [p.data.size for p in params]
         self.shapes = [p.data.shape for p in params]
-        self.data = np.concatenate([p.data.reshape(-1) for p in params])
-        self.grad = np.empty_like(self.data)
+        block = contiguous_block(self.arrays)
+        self.packed = block is not None
+        self.data = block if block is not None else np.concatenate([a.reshape(-1) for a in self.arrays])
         self.views = self._split(self.data)
+        self.grad = np.empty_like(self.data)
+        self.grad_views = self._split(self.grad)
+        self.scratch = (np.empty_like(self.data), np.empty_like(self.data))  # for the update's temporaries
         self.state: dict[str, Any] = {}
         for key, value in states[0].items():
             if isinstance(value, np.ndarray):
@@ -306,15 +323,22 @@ class FlatGroup:
         ends = np.cumsum(self.sizes)
         return [flat[end - size : end].reshape(shape) for end, size, shape in zip(ends, self.sizes, self.shapes)]
 
+    def fits(self, params: list[Param]) -> bool:
+        """Whether this layout still describes `params` (nobody rebound a `p.data`)."""
+        return params is self.params and all(p.data is a for p, a in zip(params, self.arrays))
+
     def gather(self) -> None:
-        """Copy the parameters and their gradients into the flat arrays."""
-        np.concatenate([p.data.reshape(-1) for p in self.params], out=self.data)
-        np.concatenate([p.grad.reshape(-1) for p in self.params], out=self.grad)  # type: ignore[union-attr]
+        """Bring the parameters and their gradients into the flat arrays (where they are not already)."""
+        if not self.packed:
+            np.concatenate([p.data.reshape(-1) for p in self.params], out=self.data)
+        if any(p.grad is not view for p, view in zip(self.params, self.grad_views)):
+            np.concatenate([p.grad.reshape(-1) for p in self.params], out=self.grad)  # type: ignore[union-attr]
 
     def scatter(self) -> None:
         """Copy the updated flat values back into each parameter's own array, in place."""
-        for p, view in zip(self.params, self.views):
-            np.copyto(p.data, view)
+        if not self.packed:
+            for p, view in zip(self.params, self.views):
+                np.copyto(p.data, view)
 
     def share_state(self) -> None:
         """Make each parameter's state show the flat state: views of new flat arrays (made
@@ -328,6 +352,29 @@ class FlatGroup:
             else:
                 for state in self.states:
                     state[key] = value
+
+
+def contiguous_block(arrays: list[Array]) -> Array | None:
+    """The 1-D array that `arrays` tile exactly, back to back in this order, or None.
+
+    True when the arrays are C-contiguous views of one 1-D array, each starting where the
+    previous one ends: then the whole group can be updated through that one array.
+    """
+    first = arrays[0]
+    base = first.base
+    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    itemsize = base.itemsize
+    start = first.__array_interface__["data"][0]
+    address = start
+    for a in arrays:
+        if a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous:
+            return None
+        if a.__array_interface__["data"][0] != address:
+            return None
+        address += a.size * itemsize
+    offset = (start - base.__array_interface__["data"][0]) // itemsize
+    return base[offset : offset + (address - start) // itemsize]
 
 
 def _scalars(state: dict[str, Any]) -> tuple[Any, ...]:
@@ -371,9 +418,13 @@ def check_range(value: Any, name: str, label: str, low: float, high: float | Non
         raise ValueError(f"Invalid {label}: {value} (`{name}` must be {bound})")
 
 
-def lerp_(start: Array, end: Array, weight: float) -> None:
-    """start ← start + w·(end − start), in place, in torch's order of operations."""
+def lerp_(start: Array, end: Array, weight: float, work: Array | None = None) -> None:
+    """start ← start + w·(end − start), in place, in torch's order of operations
+    (`work`, an array shaped like `start`, takes the temporary)."""
+    difference = np.subtract(end, start, out=work)
     if abs(weight) < 0.5:
-        start += weight * (end - start)
+        difference *= weight
+        start += difference
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        difference *= 1 - weight
+        np.subtract(end, difference, out=start)

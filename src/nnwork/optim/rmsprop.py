@@ -98,7 +98,8 @@ class RMSprop(Optimizer):
 
     fused = True
 
-    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup,
+                scratch: tuple[Array, ...] = ()) -> None:
         if not state:
             state["step"] = 0
             state["square_avg"] = np.zeros_like(data)

@@ -27,8 +27,10 @@ def sgd(
     weight_decay: float,
     nesterov: bool,
     maximize: bool,
+    scratch: tuple[Array, ...] = (),
 ) -> Array | None:
-    """One SGD update of `param`, in place. Returns the momentum buffer (new or updated in place)."""
+    """One SGD update of `param`, in place. Returns the momentum buffer (new or updated in place).
+    `scratch` may hold a spare array shaped like `param` for the temporary."""
     g = -grad if maximize else grad
     if weight_decay != 0:
         g = g + weight_decay * param
@@ -38,9 +40,9 @@ def sgd(
             buf = np.array(g, copy=True)  # np.array keeps a 0-d parameter's buffer an array
         else:
             buf *= momentum
-            buf += (1 - dampening) * g
+            buf += g if dampening == 0 else (1 - dampening) * g  # 1·g is g: skip the product
         g = g + momentum * buf if nesterov else buf
-    param -= lr * g
+    param -= np.multiply(g, lr, out=scratch[0] if scratch else None)
     return buf
 
 
@@ -96,7 +98,8 @@ class SGD(Optimizer):
 
     fused = True
 
-    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup) -> None:
+    def _update(self, data: Array, grad: Array, state: dict[str, Any], group: ParamGroup,
+                scratch: tuple[Array, ...] = ()) -> None:
         # Hyperparameters go in as Python floats, which NumPy treats as "weak": float32 stays float32.
         buf = sgd(
             data,
@@ -108,6 +111,7 @@ class SGD(Optimizer):
             weight_decay=float(group["weight_decay"]),
             nesterov=group["nesterov"],
             maximize=group["maximize"],
+            scratch=scratch,
         )
         if buf is not None:
             state["momentum_buffer"] = buf
