@@ -89,3 +89,20 @@ def test_fit_trains_eagerly_when_the_loss_cannot_be_captured() -> None:
     y = x[:, :1] + 0.5 * x[:, 1:]
     history = nw.fit(nn.MLP([2, 8, 1], generator=0), (x, y), loss=F.huber_loss, epochs=3, batch_size=16)
     assert history.epochs == 3 and history.train_loss[-1] < history.train_loss[0]
+
+
+def test_a_replay_writes_each_gradient_into_the_optimizers_flat_array() -> None:
+    eager_model, eager_opt, model, opt = models(lambda: nn.MLP([2, 16, 16, 1], generator=4), optim.Adam, lr=1e-2)
+    step = nw.capture_step(model, F.mse_loss, opt)
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        x, y = rng.normal(size=(10, 2)).astype(np.float32), rng.normal(size=(10, 1)).astype(np.float32)
+        eager_opt.zero_grad()
+        F.mse_loss(eager_model(nw.tensor(x)), y).backward()
+        eager_grads = [p.grad.copy() for p in eager_model.parameters()]
+        eager_opt.step()
+        step(x, y)
+        for p, g in zip(model.parameters(), eager_grads):
+            np.testing.assert_array_equal(p.grad, g)
+    homes = opt.gradient_buffers()
+    assert all(p.grad is homes[id(p)] for p in model.parameters())  # no copy on the way to the update

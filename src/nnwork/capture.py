@@ -9,6 +9,13 @@ input's shape. Replaying the plan runs only the kernels — each op's own forwar
 on the new arrays, gradients accumulated in the eager order — then the optimizer's update.
 Same kernels in the same order: the same numbers as eager, bit for bit.
 
+A replay also allocates almost nothing. Ops that can write into given arrays (see
+`Function.writes_into`: the layers and activations) get their output and their input
+gradients their own arrays, made once at capture time and reused every step; a parameter's
+gradient is written straight into the optimizer's flat gradient array (see
+`Optimizer.gradient_buffers`), so the update finds it there without copying. Hence, after a
+captured step, `p.grad` is a view of that array, overwritten by the next step: copy it to keep it.
+
 What a replay cannot see: arrays baked into the graph at capture time. The batch (x, y) and
 the parameters are read fresh every step; anything else the step creates is a constant. Ops
 whose options carry data (index arrays, masks), and constants shaped like the batch (most
@@ -40,11 +47,23 @@ class _Plan:
         self.n_values, self.n_grads = n_values, n_grads
         # (fn, sources, options, value slot); a source is a value slot (int) or a Tensor
         self.forward: list[tuple[Function, tuple[Any, ...], dict[str, Any], int]] = []
-        # ("op", fn, grad slot, [(parent index, parent's grad slot, parent's shape)])
-        # or ("leaf", tensor, grad slot)
+        # ("op", fn, grad slot, routes, outs) with routes [(parent index, parent's grad slot,
+        # parent's shape)] and outs the arrays fn.backward writes into (None: it allocates);
+        # or ("leaf", tensor, grad slot, home): home is the array its gradient is written into
         self.backward: list[tuple[Any, ...]] = []
         self.loss_slot = 0
         self.loss_grad = 0
+
+
+class _Route:
+    """What the plan knows of one gradient an op sends back: where it goes, to whom."""
+
+    __slots__ = ("dtype", "index", "leaf", "shape", "slot", "tensor_id")
+
+    def __init__(self, index: int, slot: int, parent: Tensor) -> None:
+        self.index, self.slot, self.tensor_id = index, slot, id(parent)
+        self.shape, self.dtype = parent.shape, parent.data.dtype
+        self.leaf = parent if parent._ctx is None else None
 
 
 class CapturedStep:
@@ -78,12 +97,15 @@ class CapturedStep:
             loss = self.loss(self.model(inputs[0]), inputs[1])
         finally:
             _grad_mode.recorder = None
-        plan = self._plan(record, inputs, loss)
+        plan, routes = self._plan(record, inputs, loss)
         loss.backward()
         self.optimizer.step()
+        homes = self.optimizer.gradient_buffers() if hasattr(self.optimizer, "gradient_buffers") else {}
+        _give_arrays(plan, routes, homes)
         return loss.item(), plan
 
-    def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor], loss: Tensor) -> _Plan:
+    def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor],
+              loss: Tensor) -> tuple[_Plan, list[list[_Route]]]:
         values = {id(inputs[0]): 0, id(inputs[1]): 1}
         batch = inputs[0].shape[0] if inputs[0].ndim else -1
         forward = []
@@ -103,6 +125,8 @@ class CapturedStep:
                         "Run this step eagerly."
                     )
             values[id(result)] = len(values)
+            if fn.writes_into and _one_dtype(parents, result):
+                options = {**options, "out": np.empty_like(result.data)}
             forward.append((fn, sources, options, values[id(result)]))
         if id(loss) not in values:
             raise CaptureError("the loss was not computed by recorded ops from the inputs")
@@ -110,19 +134,23 @@ class CapturedStep:
         plan = _Plan(len(values), 0)
         plan.forward = forward
         plan.loss_slot = values[id(loss)]
-        slot = lambda t: grads.setdefault(id(t), len(grads))  # noqa: E731
+        slot = lambda t: grads.setdefault(id(t), len(grads))
         plan.loss_grad = slot(loss)
+        all_routes = []
         for node in reversed(loss._topological_order()):  # exactly eager backward's order
             if node._ctx is None:
-                plan.backward.append(("leaf", node, slot(node)))
+                plan.backward.append(("leaf", node, slot(node), None))
                 continue
             routes = []
             for k, (parent, wanted) in enumerate(zip(node._ctx.parents, node._ctx.needs_grad)):
                 if wanted:
-                    routes.append((k, slot(parent), parent.shape))
-            plan.backward.append(("op", node._ctx, slot(node), routes))
+                    routes.append(_Route(k, slot(parent), parent))
+            fn = node._ctx
+            writes = fn.writes_into and _one_dtype(fn.parents, node)
+            plan.backward.append(("op", fn, slot(node), [(r.index, r.slot, r.shape) for r in routes], writes))
+            all_routes.append(routes)
         plan.n_grads = len(grads)
-        return plan
+        return plan, all_routes
 
     # ---- replay ----------------------------------------------------------------------------
     def _replay(self, plan: _Plan, x: np.ndarray, y: np.ndarray) -> float:
@@ -138,16 +166,20 @@ class CapturedStep:
         grads[plan.loss_grad] = np.ones_like(loss)
         for step in plan.backward:
             if step[0] == "leaf":
-                _, leaf, g = step
-                if grads[g] is not None:
-                    leaf._accumulate(grads[g])
+                _, leaf, g, home = step
+                grad = grads[g]
+                if grad is not None:
+                    if grad is home and leaf.grad is None:
+                        leaf.grad = home  # written in place by its op: nothing to copy
+                    else:
+                        leaf._accumulate(grad)
                 continue
-            _, fn, g, routes = step
+            _, fn, g, routes, outs = step
             grad = grads[g]
             if grad is None:
                 continue
             grads[g] = None
-            parent_grads = fn.backward(grad)
+            parent_grads = fn.backward(grad) if outs is None else fn.backward(grad, outs)
             for k, target, shape in routes:
                 parent_grad = parent_grads[k]
                 if parent_grad is None:
@@ -158,6 +190,48 @@ class CapturedStep:
                 grads[target] = parent_grad if earlier is None else earlier + parent_grad
         self.optimizer.step()
         return float(loss)
+
+
+def _one_dtype(parents: tuple[Tensor, ...], result: Tensor) -> bool:
+    """Whether an op's inputs and output share one dtype: only then may it write into arrays
+    made for it (with mixed dtypes, writing in place could round differently from eager)."""
+    dtype = result.data.dtype
+    return all(p.data.dtype == dtype for p in parents)
+
+
+def _give_arrays(plan: _Plan, all_routes: list[list[_Route]], homes: dict[int, np.ndarray]) -> None:
+    """Give each op that writes into arrays (marked True in the plan) one array per input
+    gradient, made here once: the optimizer's gradient array for a parameter (its `home`),
+    a new one otherwise. Only for a gradient that one route alone produces (a sum of several
+    needs its own temporary) and that does not need reducing to its input's shape."""
+    producers: dict[int, int] = {}
+    for routes in all_routes:
+        for r in routes:
+            producers[r.slot] = producers.get(r.slot, 0) + 1
+    leaf_homes: dict[int, np.ndarray] = {}
+    ops = iter(all_routes)
+    for i, step in enumerate(plan.backward):
+        if step[0] == "leaf":
+            continue
+        routes = next(ops)
+        _, fn, g, plain_routes, writes = step
+        outs: tuple[Any, ...] | None = None
+        if writes:
+            arrays: list[np.ndarray | None] = [None] * len(fn.parents)
+            for r in routes:
+                if producers[r.slot] != 1:
+                    continue
+                home = homes.get(r.tensor_id) if r.leaf is not None else None
+                if home is not None and home.shape == r.shape and home.dtype == r.dtype:
+                    leaf_homes[r.slot] = home
+                    arrays[r.index] = home
+                else:
+                    arrays[r.index] = np.empty(r.shape, r.dtype)
+            outs = tuple(arrays)
+        plan.backward[i] = ("op", fn, g, plain_routes, outs)
+    for i, step in enumerate(plan.backward):
+        if step[0] == "leaf":
+            plan.backward[i] = ("leaf", step[1], step[2], leaf_homes.get(step[2]))
 
 
 def _holds_array(option: Any) -> bool:

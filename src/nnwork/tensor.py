@@ -35,9 +35,15 @@ class Function:
     whether input i wants one, so an op can skip work nobody will use. Gradients may have the
     broadcast shape of the output: `Tensor.backward` reduces them to each input's shape.
     A backward must never modify `grad` in place: the same array may be shared by other nodes.
+
+    An op that sets `writes_into = True` also accepts `forward(..., out=array)` and
+    `backward(grad, out=(array or None, one per input))`, writing its results into the arrays
+    given (of exactly the shapes and dtype it would return): a captured step (`nnwork.capture`)
+    then reuses the same arrays every step instead of allocating new ones.
     """
 
     __slots__ = ("parents", "needs_grad")
+    writes_into = False
 
     parents: tuple[Tensor, ...]
     needs_grad: tuple[bool, ...]

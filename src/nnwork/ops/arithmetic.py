@@ -159,7 +159,8 @@ class MatMul(Function):
 
 
 def per_sample_outer(x: np.ndarray, grad: np.ndarray) -> np.ndarray:
-    """Row i's gradient of a weight W in x @ W: the outer product xᵢ ⊗ gᵢ, for every row."""
+    """Row i's gradient of a weight W in x @ W: the outer product xᵢ ⊗ gᵢ, for every row
+    (called with the arguments swapped, gᵢ ⊗ xᵢ: the gradient of W in x @ Wᵀ)."""
     if x.ndim != 2 or grad.ndim != 2:
         raise ValueError(
             f"per-sample gradients need a batch of rows (N, features); got inputs {x.shape} "
@@ -174,38 +175,43 @@ class Linear(Function):
     x is (..., in), W is (out, in), b is (out,). ∂L/∂x = g·W, ∂L/∂W = gᵀ·x, ∂L/∂b = Σ g.
     """
 
-    __slots__ = ("x", "weight")
+    __slots__ = ("weight", "x")
+    writes_into = True
 
-    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None,
+                out: np.ndarray | None = None) -> np.ndarray:
         if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
             raise ValueError(
                 f"linear layer expects inputs of shape (..., {weight.shape[1]}), got {x.shape}"
             )
         self.x, self.weight = x, weight
-        out = x @ weight.T
+        result = np.matmul(x, weight.T, out=out)
         if bias is None:
-            return out
-        if out.dtype == np.result_type(out, bias):
-            out += bias  # in place: saves an allocation per layer
-            return out
-        return out + bias
+            return result
+        if result.dtype == np.result_type(result, bias):
+            result += bias  # in place: saves an allocation per layer
+            return result
+        return result + bias
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def backward(self, grad: np.ndarray, out: tuple[np.ndarray | None, ...] = (None, None, None)
+                 ) -> tuple[np.ndarray | None, ...]:
         flat_grad = grad.reshape(-1, grad.shape[-1])
         grad_x = grad_w = grad_b = None
         if self.needs_grad[0]:
-            # One output unit: an outer product, far cheaper by broadcasting than by BLAS.
-            grad_x = grad * self.weight[0] if self.weight.shape[0] == 1 else grad @ self.weight
+            if self.weight.shape[0] == 1:  # one output unit: an outer product, far cheaper by broadcasting
+                grad_x = np.multiply(grad, self.weight[0], out=out[0])
+            else:
+                grad_x = np.matmul(grad, self.weight, out=out[0])
         if _grad_mode.per_sample:  # keep one gradient per row (see _grad_mode.per_sample_gradients)
             if self.needs_grad[1]:
-                grad_w = per_sample_outer(self.x, grad).transpose(0, 2, 1)
+                grad_w = per_sample_outer(grad, self.x)  # row i: gᵢ ⊗ xᵢ, shaped like W
             return (grad_x, grad_w) if len(self.needs_grad) == 2 else (grad_x, grad_w, grad)
         if self.needs_grad[1]:
-            grad_w = flat_grad.T @ self.x.reshape(-1, self.x.shape[-1])
+            grad_w = np.matmul(flat_grad.T, self.x.reshape(-1, self.x.shape[-1]), out=out[1])
         if len(self.needs_grad) == 2:
             return grad_x, grad_w
-        if self.needs_grad[2]:
-            grad_b = ones(len(flat_grad), grad.dtype) @ flat_grad  # Σ over rows, as one BLAS call
+        if self.needs_grad[2]:  # Σ over rows, as one BLAS call
+            grad_b = np.matmul(ones(len(flat_grad), grad.dtype), flat_grad, out=out[2])
         return grad_x, grad_w, grad_b
 
 

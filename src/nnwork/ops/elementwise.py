@@ -120,27 +120,32 @@ class Tanh(Function):
     """tanh x; derivative 1 − tanh² x."""
 
     __slots__ = ("out",)
+    writes_into = True
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        self.out = np.tanh(a)
+    def forward(self, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        self.out = np.tanh(a, out=out)
         return self.out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        out = self.out
-        return (grad * (1 - out * out),)
+    def backward(self, grad: np.ndarray, out: tuple[np.ndarray | None, ...] = (None,)) -> tuple[np.ndarray]:
+        if out[0] is None:
+            return (grad * (1 - self.out * self.out),)
+        slope = np.multiply(self.out, self.out, out=out[0])  # the same numbers, in the array given
+        np.subtract(1, slope, out=slope)
+        return (np.multiply(grad, slope, out=slope),)
 
 
 class ReLU(Function):
     """max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
     __slots__ = ("positive",)
+    writes_into = True
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         self.positive = a > 0
-        return a * self.positive
+        return np.multiply(a, self.positive, out=out)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad * self.positive,)
+    def backward(self, grad: np.ndarray, out: tuple[np.ndarray | None, ...] = (None,)) -> tuple[np.ndarray]:
+        return (np.multiply(grad, self.positive, out=out[0]),)
 
 
 class LeakyReLU(Function):
