@@ -7,6 +7,7 @@ import pytest
 
 import nnwork as nw
 from nnwork import _grad_mode, nn, optim
+from nnwork.optim import lm as lm_module
 
 
 def finite_difference_jacobian(model: nn.Module, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -100,3 +101,47 @@ def test_state_dict_keeps_the_damping_and_large_models_are_refused() -> None:
         optim.LevenbergMarquardt(nn.MLP([784, 512, 10]).parameters())
     with pytest.raises(ValueError, match="closure"):
         opt.step()
+
+
+@pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 200])
+def test_blocked_triangular_solves_match_a_dense_solve(n: int) -> None:
+    rng = np.random.default_rng(n)
+    a = rng.normal(size=(n, n))
+    lower = np.linalg.cholesky(a @ a.T + n * np.eye(n))
+    b = rng.normal(size=n)
+    np.testing.assert_allclose(lm_module.solve_lower(lower, b), np.linalg.solve(lower, b), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(lm_module.solve_upper(lower.T, b), np.linalg.solve(lower.T, b), rtol=1e-10, atol=1e-12)
+    x = lm_module.solve_upper(lower.T, lm_module.solve_lower(lower, b))
+    np.testing.assert_allclose((lower @ lower.T) @ x, b, rtol=1e-9, atol=1e-9)
+
+
+def test_damping_scale_is_the_largest_curvature_seen_and_survives_a_resume() -> None:
+    x = np.linspace(-1, 1, 15)[:, None]
+    y = np.tanh(3 * x)
+
+    def make() -> nn.MLP:
+        return nn.MLP([1, 4, 1], activation="tanh", generator=5, dtype=np.float64)
+
+    model = make()
+    opt = optim.LevenbergMarquardt(model.parameters())
+    seen = np.zeros(sum(p.data.size for p in model.parameters()))
+    fell = False  # did some coordinate's curvature fall below its maximum (else the test proves nothing)
+    for _ in range(4):
+        J = finite_difference_jacobian(model, x)
+        fell |= bool((np.diag(J.T @ J) < seen * (1 - 1e-3)).any())
+        seen = np.maximum(seen, np.diag(J.T @ J))
+        opt.step(lambda: model(nw.tensor(x)) - y)
+        kept = np.concatenate([opt.state[p]["scale"].reshape(-1) for p in model.parameters()])
+        np.testing.assert_allclose(kept, seen, rtol=1e-6)
+    assert fell
+    # Resume from a state_dict in a fresh model and optimizer: the same steps as going on.
+    resumed = make()
+    for p, q in zip(resumed.parameters(), model.parameters()):
+        p.data[...] = q.data
+    resumed_opt = optim.LevenbergMarquardt(resumed.parameters())
+    resumed_opt.load_state_dict(opt.state_dict())
+    for _ in range(3):
+        opt.step(lambda: model(nw.tensor(x)) - y)
+        resumed_opt.step(lambda: resumed(nw.tensor(x)) - y)
+    for p, q in zip(resumed.parameters(), model.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
