@@ -133,7 +133,7 @@ def adam_trainers(problem: FitProblem, params: Parameters, data: FitData, seed: 
     return trainers
 
 
-LM_HIDDEN = 24  # Levenberg–Marquardt solves a P × P system: a smaller net (697 parameters), float64
+LM_HIDDEN = 16  # Levenberg–Marquardt solves a P × P system: a smaller net (337 parameters), float64
 
 
 def best_runs(problem: FitProblem, params: Parameters, data: FitData, seed: int, cap: float,
