@@ -111,6 +111,8 @@ def test_hostile_formulas_exit_2_with_one_line(formula: str, tmp_path: Path, cap
         (["fit", "sin(x)", "--epochs", "0"], "--epochs"),
         (["fit", "sin(x)", "--activation", "swish"], "swish"),
         (["fit", "sin(x)", "--optimizer", "adamm"], "adamm"),
+        (["fit", "log(x)"], "inside the domain [-1, 1]: fit it on a domain where it is defined (`domain=`; "
+                            "on the command line --domain LO:HI"),
         (["predict", "no-such-model.npz", "--x", "1"], "no-such-model.npz"),
         (["info", "no-such-model.npz"], "no-such-model.npz"),
     ],

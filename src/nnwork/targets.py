@@ -361,12 +361,20 @@ class Formula:
                 row = int(np.argmax(bad))
                 pairs = zip(self.variables, inputs[row][:8])
                 point = ", ".join(f"{name}={float(value)!r}" for name, value in pairs)
-                raise ValueError(
+                raise NotFiniteError(
                     f"formula {_short(self.text)} is not finite at {point}"
                     f"{', ...' if self.n_inputs > 8 else ''} (row {row} of X): it gives "
-                    f"{float(result[row])!r}; a target must be finite wherever its inputs are "
-                    "(pass check_finite=False to allow it)")
+                    f"{float(result[row])!r}")
         return result
+
+
+class NotFiniteError(ValueError):
+    """A formula gave NaN or ±inf where its inputs are finite; `where` says where and what."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(f"{where}; a target must be finite wherever its inputs are "
+                         "(pass check_finite=False to allow it)")
 
 
 def parse(text: str, n_inputs: int | None = None) -> Formula:

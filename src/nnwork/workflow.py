@@ -128,11 +128,15 @@ def load_data(settings: FitSettings) -> tuple[nwdata.Dataset, nwdata.Dataset, An
         domain = [(float(lo), float(hi)) for lo, hi in settings.domain]
     if len(domain) != n_inputs:
         raise ValueError(f"{spec!r} has {n_inputs} input(s) but the domain gives {len(domain)} ranges")
-    train = nwdata.sample(target, domain, n=settings.samples, method="uniform", seed=settings.seed)
-    grid = _validation_grid(domain)
-    validation = nwdata.Dataset(grid, np.asarray(target(grid), dtype=np.float64).reshape(len(grid), -1))
-    function = lambda x: np.asarray(target(x), dtype=np.float64).reshape(len(x), -1)  # noqa: E731
     ranges = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in domain)
+    grid = _validation_grid(domain)
+    try:
+        train = nwdata.sample(target, domain, n=settings.samples, method="uniform", seed=settings.seed)
+        validation = nwdata.Dataset(grid, np.asarray(target(grid), dtype=np.float64).reshape(len(grid), -1))
+    except targets.NotFiniteError as error:
+        raise ValueError(f"{error.where}, inside the domain {ranges}: fit it on a domain where it is "
+                         "defined (`domain=`; on the command line --domain LO:HI, one range per input)") from None
+    function = lambda x: np.asarray(target(x), dtype=np.float64).reshape(len(x), -1)  # noqa: E731
     described = getattr(target, "description", None)  # a named target says what it is
     label = f"{spec}: {described}" if described else spec
     return train, validation, function, domain, f"{label} on {ranges}"
