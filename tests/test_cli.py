@@ -71,6 +71,18 @@ def test_csv_round_trip_recovers_the_function_in_original_units(tmp_path: Path, 
     assert predicted.x_names == ("time",)
 
 
+def test_levenberg_marquardt_gets_a_small_network_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "fit", "franke", "--optimizer", "lm", "--epochs", "150", "--out", str(out), "--quiet")
+    assert code == 0, err
+    assert "network 2-16-16-1 tanh, 337 parameters" in stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["settings"]["hidden"] == [16, 16] and metrics["validation"]["mse"] < 1e-5
+    code, stdout, err = run(capsys, "fit", "franke", "--optimizer", "lm", "--hidden", "8", "--epochs", "2",
+                            "--out", str(out), "--quiet")
+    assert code == 0 and "network 2-8-1" in stdout, err
+
+
 HOSTILE = [
     "__import__('os').system('echo hacked')",
     "x.__class__",

@@ -15,7 +15,7 @@ EXAMPLES = """examples:
   nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
   nnwork fit "exp(-(x^2+y^2)/2)" --domain -3:3,-3:3
   nnwork fit franke --hidden 32,32 --epochs 300
-  nnwork fit franke --hidden 20,20 --optimizer lm --epochs 100
+  nnwork fit franke --optimizer lm --epochs 100
   nnwork fit --csv data.csv --x a,b --y out --out results/
 """
 
@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--csv", help="fit measured data from this CSV file instead of a formula")
     p.add_argument("--x", dest="x_columns", help="input columns of the CSV, by name or 1-based number (default: all but the last)")
     p.add_argument("--y", dest="y_columns", help="output columns of the CSV (default: the last)")
-    p.add_argument("--hidden", default="64,64", help="hidden layer sizes (default 64,64)")
+    p.add_argument("--hidden", help="hidden layer sizes (default 64,64; 16,16 with --optimizer lm)")
     p.add_argument("--activation", default="tanh", help="tanh, sigmoid, relu, leaky_relu, softplus (default tanh)")
     p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs, lm (Levenberg–Marquardt: small networks, least squares) (default adam)")
     p.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
@@ -54,7 +54,7 @@ def _settings(args: argparse.Namespace) -> Any:
     from nnwork.workflow import FitSettings
 
     try:
-        hidden = [int(h) for h in args.hidden.split(",") if h.strip()]
+        hidden = None if args.hidden is None else [int(h) for h in args.hidden.split(",") if h.strip()]
     except ValueError:
         raise UsageError(f"--hidden must be sizes like 64,64, got {args.hidden!r}") from None
     for name in ("epochs", "batch_size", "samples"):
