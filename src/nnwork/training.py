@@ -178,111 +178,149 @@ def fit(
     if loss_fn is None:
         raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
     opt = make_optimizer(optimizer, params, lr) if isinstance(optimizer, str) else optimizer
-    full_batch = isinstance(opt, FULL_BATCH)
-    least_squares = isinstance(opt, optim.LevenbergMarquardt)
-    if least_squares and loss_fn is not F.mse_loss:
+    if isinstance(opt, optim.LevenbergMarquardt) and loss_fn is not F.mse_loss:
         raise ValueError("Levenberg–Marquardt minimises squared errors: use loss='mse' with it")
-    captured = None if full_batch else capture_step(model, loss_fn, opt)
-    shuffle = np.random.default_rng(seed)
-    history = History()
-    best_state = model.state_dict()
-    stale = 0
-    start_epoch = 0
+    run = _Run(model, loss_fn, opt, seed, schedule)
     if resume is not None:
-        from nnwork import io
-
-        saved = io.load_checkpoint(resume, model, opt).state
-        shuffle.bit_generator.state = saved["shuffle"]
-        history = History.from_dict(saved["history"])
-        best_state, stale, start_epoch = saved["best_state"], saved["stale"], saved["epoch"]
-        if schedule is not None and saved.get("schedule") is not None:
-            schedule.load_state_dict(saved["schedule"])
-    started = time.perf_counter() - (history.seconds[-1] if history.seconds else 0.0)
-
-    def diverged(why: str) -> TrainingDiverged:
-        model.load_state_dict(best_state)
-        history.stop_reason = "diverged"
-        rate = opt.param_groups[0].get("lr", math.nan)
-        return TrainingDiverged(
-            f"{why}. The learning rate ({rate:g}) is the likely cause: try {rate / 10:g} or lower "
-            f"(or standardise the data). The best weights (epoch {history.best_epoch + 1}) were kept.",
-            history,
-        )
-
+        run.resume(resume)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is detected and reported
-        for epoch in range(start_epoch, epochs):
-            total, count = 0.0, 0
-            for index in batches(len(x), len(x) if full_batch else batch_size, shuffle):
-                xb, yb = Tensor._wrap(x[index]), Tensor._wrap(y[index])
-
-                def closure() -> float:
-                    opt.zero_grad()
-                    value = loss_fn(model(xb), yb)
-                    value.backward()
-                    return value.item()
-
-                if least_squares:
-                    value = opt.step(lambda: model(xb) - yb)
-                elif full_batch:
-                    value = opt.step(closure)
-                else:
-                    value = None
-                    if captured is not None:
-                        try:
-                            value = captured(xb.data, yb.data)
-                        except CaptureError:  # the loss reads data a replay cannot see: go eager
-                            captured = None
-                    if value is None:
-                        value = closure()
-                        opt.step()
-                if not math.isfinite(value):
-                    raise diverged(f"the training loss became {value} in epoch {epoch + 1}")
-                total += value * len(index)
-                count += len(index)
-            train_loss = total / count
-            if history.train_loss and train_loss > EXPLOSION * max(history.train_loss[0], 1e-12):
-                raise diverged(f"the training loss exploded to {train_loss:.3g} in epoch {epoch + 1}")
-            val_loss = evaluate(model, *val, loss_fn) if val is not None else None
-            if val_loss is not None and not math.isfinite(val_loss):
-                raise diverged(f"the validation loss became {val_loss} in epoch {epoch + 1}")
-            monitored = val_loss if val_loss is not None else train_loss
-            history.train_loss.append(train_loss)
-            history.validation_loss.append(math.nan if val_loss is None else val_loss)
-            history.lr.append(float(opt.param_groups[0].get("lr", math.nan)))
-            history.seconds.append(time.perf_counter() - started)
-            if monitored < history.best_loss:
-                history.best_loss, history.best_epoch, stale = monitored, epoch, 0
-                best_state = model.state_dict()
-            else:
-                stale += 1
-            if schedule is not None:
-                schedule.step(monitored) if isinstance(schedule, optim.lr_scheduler.ReduceLROnPlateau) else schedule.step()
-            report = EpochReport(epoch + 1, epochs, train_loss, val_loss, history.lr[-1], history.seconds[-1], history)
-            stop = any([bool(callback(report)) for callback in callbacks])
+        for epoch in range(run.start_epoch, epochs):
+            train_loss = run.train_epoch(epoch, x, y, batch_size)
+            report = run.end_epoch(epoch, epochs, train_loss, val)
+            stop = any([bool(callback(report)) for callback in callbacks])  # a list: every callback runs
             if checkpoint is not None:
-                from nnwork import io
-
-                state = {
-                    "epoch": epoch + 1,
-                    "shuffle": shuffle.bit_generator.state,
-                    "history": history.to_dict(),
-                    "best_state": best_state,
-                    "stale": stale,
-                    "schedule": schedule.state_dict() if schedule is not None else None,
-                }
-                io.save_checkpoint(checkpoint, model, opt, state=state)
-            if stop:
-                history.stop_reason = "stopped by a callback"
-                break
-            if patience is not None and stale >= patience:
-                history.stop_reason = f"no improvement in {patience} epochs"
-                break
-            if time_budget is not None and history.seconds[-1] >= time_budget:
-                history.stop_reason = f"time budget of {time_budget:g} s used"
+                run.save(checkpoint, epoch)
+            why = run.why_stop(stop, patience, time_budget)
+            if why:
+                run.history.stop_reason = why
                 break
         else:
-            history.stop_reason = history.stop_reason or "all epochs done"
-    if restore_best and history.best_epoch >= 0:
-        model.load_state_dict(best_state)
-    return history
+            run.history.stop_reason = run.history.stop_reason or "all epochs done"
+    if restore_best and run.history.best_epoch >= 0:
+        model.load_state_dict(run.best_state)
+    return run.history
 
+
+class _Run:
+    """One training run's state, kept between epochs: the shuffle, the history, the best
+    weights so far and how long since they improved; all of it goes into a checkpoint."""
+
+    def __init__(self, model: Module, loss_fn: Callable[..., Tensor], opt: optim.Optimizer, seed: int,
+                 schedule: Any) -> None:
+        self.model, self.loss_fn, self.opt, self.schedule = model, loss_fn, opt, schedule
+        self.full_batch = isinstance(opt, FULL_BATCH)
+        self.captured = None if self.full_batch else capture_step(model, loss_fn, opt)
+        self.shuffle = np.random.default_rng(seed)
+        self.history = History()
+        self.best_state = model.state_dict()
+        self.stale = 0
+        self.start_epoch = 0
+        self.started = time.perf_counter()
+
+    def resume(self, path: str | Path) -> None:
+        from nnwork import io
+
+        saved = io.load_checkpoint(path, self.model, self.opt).state
+        self.shuffle.bit_generator.state = saved["shuffle"]
+        self.history = History.from_dict(saved["history"])
+        self.best_state, self.stale, self.start_epoch = saved["best_state"], saved["stale"], saved["epoch"]
+        if self.schedule is not None and saved.get("schedule") is not None:
+            self.schedule.load_state_dict(saved["schedule"])
+        self.started = time.perf_counter() - (self.history.seconds[-1] if self.history.seconds else 0.0)
+
+    def train_epoch(self, epoch: int, x: np.ndarray, y: np.ndarray, batch_size: int) -> float:
+        """One pass over the shuffled training set; returns its mean loss."""
+        total, count = 0.0, 0
+        for index in batches(len(x), len(x) if self.full_batch else batch_size, self.shuffle):
+            value = self.step(x[index], y[index])
+            if not math.isfinite(value):
+                raise self.diverged(f"the training loss became {value} in epoch {epoch + 1}")
+            total += value * len(index)
+            count += len(index)
+        train_loss = total / count
+        first = self.history.train_loss[0] if self.history.train_loss else math.inf
+        if train_loss > EXPLOSION * max(first, 1e-12):
+            raise self.diverged(f"the training loss exploded to {train_loss:.3g} in epoch {epoch + 1}")
+        return train_loss
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+        """One optimizer step on one batch: θ ← θ − η·∂L/∂θ; returns the batch's loss."""
+        model, loss_fn, opt = self.model, self.loss_fn, self.opt
+        xb, yb = Tensor._wrap(x), Tensor._wrap(y)
+        if isinstance(opt, optim.LevenbergMarquardt):
+            return opt.step(lambda: model(xb) - yb)  # type: ignore[no-any-return]
+
+        def closure() -> float:
+            opt.zero_grad()
+            value = loss_fn(model(xb), yb)
+            value.backward()
+            return value.item()
+
+        if self.full_batch:
+            return opt.step(closure)  # type: ignore[no-any-return]
+        if self.captured is not None:
+            try:
+                return self.captured(x, y)
+            except CaptureError:  # the loss reads data a replay cannot see: go eager from now on
+                self.captured = None
+        value = closure()
+        opt.step()
+        return value
+
+    def end_epoch(self, epoch: int, epochs: int, train_loss: float,
+                  validation: tuple[np.ndarray, np.ndarray] | None) -> EpochReport:
+        """Measure, record, keep the best weights, step the schedule; the epoch's report."""
+        history = self.history
+        val_loss = evaluate(self.model, *validation, self.loss_fn) if validation is not None else None
+        if val_loss is not None and not math.isfinite(val_loss):
+            raise self.diverged(f"the validation loss became {val_loss} in epoch {epoch + 1}")
+        monitored = val_loss if val_loss is not None else train_loss
+        history.train_loss.append(train_loss)
+        history.validation_loss.append(math.nan if val_loss is None else val_loss)
+        history.lr.append(float(self.opt.param_groups[0].get("lr", math.nan)))
+        history.seconds.append(time.perf_counter() - self.started)
+        if monitored < history.best_loss:
+            history.best_loss, history.best_epoch, self.stale = monitored, epoch, 0
+            self.best_state = self.model.state_dict()
+        else:
+            self.stale += 1
+        if isinstance(self.schedule, optim.lr_scheduler.ReduceLROnPlateau):
+            self.schedule.step(monitored)
+        elif self.schedule is not None:
+            self.schedule.step()
+        return EpochReport(epoch + 1, epochs, train_loss, val_loss, history.lr[-1], history.seconds[-1], history)
+
+    def why_stop(self, stopped_by_callback: bool, patience: int | None, time_budget: float | None) -> str:
+        """Why the run stops after this epoch, or "" to go on."""
+        if stopped_by_callback:
+            return "stopped by a callback"
+        if patience is not None and self.stale >= patience:
+            return f"no improvement in {patience} epochs"
+        if time_budget is not None and self.history.seconds[-1] >= time_budget:
+            return f"time budget of {time_budget:g} s used"
+        return ""
+
+    def save(self, path: str | Path, epoch: int) -> None:
+        """A checkpoint after `epoch`: everything needed to go on exactly as if never stopped."""
+        from nnwork import io
+
+        state = {
+            "epoch": epoch + 1,
+            "shuffle": self.shuffle.bit_generator.state,
+            "history": self.history.to_dict(),
+            "best_state": self.best_state,
+            "stale": self.stale,
+            "schedule": self.schedule.state_dict() if self.schedule is not None else None,
+        }
+        io.save_checkpoint(path, self.model, self.opt, state=state)
+
+    def diverged(self, why: str) -> TrainingDiverged:
+        """The error to raise, after putting the best weights back."""
+        self.model.load_state_dict(self.best_state)
+        self.history.stop_reason = "diverged"
+        rate = self.opt.param_groups[0].get("lr", math.nan)
+        return TrainingDiverged(
+            f"{why}. The learning rate ({rate:g}) is the likely cause: try {rate / 10:g} or lower "
+            f"(or standardise the data). The best weights (epoch {self.history.best_epoch + 1}) were kept.",
+            self.history,
+        )
