@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import nnwork as nw
-from nnwork import io, nn
+from nnwork import io, nn, towers
 from nnwork.io import ModelFileError
 from nnwork.optim import LBFGS, SGD, Adam
 
@@ -52,6 +52,10 @@ MODELS: dict[str, Callable[[], nn.Module]] = {
     "graph": neuron_graph,
     "sequential": sequential,
     "neuron": lambda: nn.Neuron(2, "tanh", generator=5, dtype=np.float64),
+    "tower": lambda: towers.tower([(-0.5, 0.7), (-1.0, 0.2)], steepness=40.0, threshold=1.5, height=2.0),
+    "tower_sum": lambda: towers.original_four_towers(dtype=np.float32),
+    "tower_grid": lambda: towers.TowerGrid([(-2, 2), (-1.5, 2)], np.random.default_rng(6).normal(size=(3, 4)),
+                                           steepness=[30.0, 20.0], outer_steepness=25.0),
 }
 
 
@@ -77,6 +81,14 @@ def test_model_round_trip_is_bit_for_bit(tmp_path: Path, kind: str) -> None:
     assert_same_parameters(loaded.model, model)
     assert outputs(loaded.model).tobytes() == outputs(model).tobytes()
     assert repr(loaded.model) == repr(model)
+
+
+@pytest.mark.parametrize("make", [lambda: towers.Step(0.3, steepness=70.0), lambda: towers.Bump(-0.2, 0.4, 90.0)])
+def test_steps_and_bumps_round_trip(tmp_path: Path, make: Callable[[], nn.Module]) -> None:
+    model = make()
+    loaded = io.load(io.save(model, tmp_path / "m.npz")).model
+    x = nw.tensor(np.linspace(-1, 1, 41)[:, None], dtype=np.float64)
+    assert loaded(x).data.tobytes() == model(x).data.tobytes() and repr(loaded) == repr(model)
 
 
 def test_architecture_describes_graph_wiring_activations_and_outputs() -> None:
@@ -518,6 +530,16 @@ def test_register_and_build_check_their_arguments() -> None:
           "neurons": [{"name": "f", "inputs": [["nowhere"]], "activation": "tanh"}]}, "refers to 'nowhere'"),
         ({"type": "NeuronGraph", "inputs": "x1", "outputs": ["f"], "dtype": "float64", "neurons": []},
          "`inputs` must be a non-empty list of strings"),
+        ({"type": "TowerSum", "towers": 10**9, "n_inputs": 2, "dtype": "float64"},
+         "TowerSum needs 12,000,000,001 parameter values, but only"),
+        ({"type": "TowerGrid", "domain": [[0, 1], [0, 1]], "cells": [10**5, 10**5], "dtype": "float64"},
+         "TowerGrid needs 40,000,400,001 parameter values"),
+        ({"type": "TowerGrid", "domain": [[1, 0]], "cells": [3], "dtype": "float64"},
+         r"TowerGrid architecture: `domain` axis 0 must have finite low < high, got \(1.0, 0.0\)"),
+        ({"type": "TowerGrid", "domain": [[0, 1], [0, 1]], "cells": [3], "dtype": "float64"},
+         r"`cells` must list one count per domain axis \(2\)"),
+        ({"type": "Tower", "n_inputs": 0, "dtype": "float64"}, "`n_inputs` must be a positive integer"),
+        ({"type": "Step", "dtype": "float64", "at": 3}, r"unknown fields \['at'\]"),
     ],
 )
 def test_untrusted_architectures_are_refused(saved: Path, architecture: dict[str, Any], match: str) -> None:

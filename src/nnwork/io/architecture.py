@@ -263,3 +263,6 @@ register_architecture(
     _build_neuron,
 )
 register_architecture(NeuronGraph, _describe_graph, _build_graph)
+
+# The tower modules register themselves the same way (imported last: it uses the helpers above).
+from nnwork.io import tower_architectures as _tower_architectures  # noqa: E402, F401
