@@ -241,3 +241,14 @@ def test_mlp_rejects_bad_arguments() -> None:
         nn.MLP([2, 3, 1], activation="swish")
     with pytest.raises(TypeError, match="argument 1 is a int"):
         nn.Sequential(nn.Tanh(), 3)
+
+
+def test_activation_modules_and_functions_name_the_same_activations_and_agree() -> None:
+    """Layers take activation modules (nn.ACTIVATIONS), neurons take functions
+    (functional.ACTIVATION_FUNCTIONS): one set of names, the same numbers."""
+    from nnwork import functional
+
+    assert set(nn.ACTIVATIONS) == set(functional.ACTIVATION_FUNCTIONS)
+    x = nw.tensor(np.linspace(-3, 3, 13), dtype=np.float64)
+    for name, module in nn.ACTIVATIONS.items():
+        np.testing.assert_array_equal(module()(x).data, functional.activation_function(name)(x).data, err_msg=name)
