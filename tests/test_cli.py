@@ -83,6 +83,20 @@ def test_levenberg_marquardt_gets_a_small_network_by_default(tmp_path: Path, cap
     assert code == 0 and "network 2-8-1" in stdout, err
 
 
+def test_a_constant_target_has_no_r_squared_and_metrics_stay_strict_json(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "fit", "2.5", "--epochs", "5", "--out", str(out), "--quiet")
+    assert code == 0, err
+    assert "nan" not in stdout.lower() and stdout.count("—") == 2
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    metrics = json.loads((out / "metrics.json").read_text(), parse_constant=refuse)  # no NaN/Infinity
+    assert metrics["validation"]["r2"] is None and metrics["validation"]["mse"] < 1e-3
+
+
 HOSTILE = [
     "__import__('os').system('echo hacked')",
     "x.__class__",

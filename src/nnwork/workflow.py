@@ -99,8 +99,9 @@ class FitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def measure(predictor: Callable[[np.ndarray], np.ndarray], dataset: nwdata.Dataset) -> dict[str, float]:
-    """MSE, RMSE, maximum absolute error and R² of `predictor` on `dataset`, original units."""
+def measure(predictor: Callable[[np.ndarray], np.ndarray], dataset: nwdata.Dataset) -> dict[str, float | None]:
+    """MSE, RMSE, maximum absolute error and R² of `predictor` on `dataset`, original units.
+    R² is None for a constant target: 1 − MSE/variance has no meaning with no variance."""
     error = predictor(dataset.x) - dataset.y
     mse = float(np.mean(error**2))
     variance = float(np.mean((dataset.y - dataset.y.mean(axis=0)) ** 2))
@@ -108,7 +109,7 @@ def measure(predictor: Callable[[np.ndarray], np.ndarray], dataset: nwdata.Datas
         "mse": mse,
         "rmse": math.sqrt(mse),
         "max_error": float(np.max(np.abs(error))),
-        "r2": 1.0 - mse / variance if variance > 0 else float("nan"),
+        "r2": 1.0 - mse / variance if variance > 0 else None,
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nnwork.cli import RunFailed, UsageError
+from nnwork.commands import r_squared
 from nnwork.commands.progress import ProgressBar
 
 EXAMPLES = """examples:
@@ -72,7 +73,7 @@ def results_table(metrics: dict[str, Any]) -> str:
     rows = [("", "MSE", "RMSE", "max error", "R²")]
     for part in ("train", "validation"):
         m = metrics[part]
-        rows.append((part, f"{m['mse']:.3e}", f"{m['rmse']:.3e}", f"{m['max_error']:.3e}", f"{m['r2']:.6f}"))
+        rows.append((part, f"{m['mse']:.3e}", f"{m['rmse']:.3e}", f"{m['max_error']:.3e}", r_squared(m["r2"])))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
 

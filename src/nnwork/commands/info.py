@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from nnwork.cli import UsageError
+from nnwork.commands import r_squared
 
 EXAMPLES = """example:
   nnwork info nnwork-out/model.npz
@@ -49,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
     for part in ("train", "validation"):
         if part in metrics:
             m = metrics[part]
-            print(f"{part}: MSE {m['mse']:.3e}, max error {m['max_error']:.3e}, R² {m['r2']:.6f}")
+            print(f"{part}: MSE {m['mse']:.3e}, max error {m['max_error']:.3e}, R² {r_squared(m['r2'])}")
     return 0
