@@ -106,3 +106,28 @@ def test_a_replay_writes_each_gradient_into_the_optimizers_flat_array() -> None:
             np.testing.assert_array_equal(p.grad, g)
     homes = opt.gradient_buffers()
     assert all(p.grad is homes[id(p)] for p in model.parameters())  # no copy on the way to the update
+
+
+@pytest.mark.parametrize("bias_shape", [(), (1, 3)])
+def test_a_gradient_reduced_to_its_input_shape_is_replayed_exactly(bias_shape: tuple[int, ...]) -> None:
+    """A bias of shape () or (1, k) gets a (k,) gradient from the layer, reduced to its shape
+    afterwards: the replay must not hand the layer an array of the bias's shape to write into."""
+    rng = np.random.default_rng(5)
+
+    def parameters() -> tuple[nw.Tensor, nw.Tensor]:
+        return (nw.tensor(rng.normal(size=(3, 2)), requires_grad=True, dtype=np.float32),
+                nw.tensor(rng.normal(size=bias_shape), requires_grad=True, dtype=np.float32))
+
+    (w1, b1), (w2, b2) = parameters(), parameters()
+    w2.data[...], b2.data[...] = w1.data, b1.data
+    eager_opt, opt = optim.SGD([w1, b1], lr=0.1, momentum=0.5), optim.SGD([w2, b2], lr=0.1, momentum=0.5)
+    step = nw.capture_step(lambda x: F.linear(x, w2, b2), F.mse_loss, opt)
+    for _ in range(10):
+        x, y = rng.normal(size=(6, 2)).astype(np.float32), rng.normal(size=(6, 3)).astype(np.float32)
+        eager_opt.zero_grad()
+        loss = F.mse_loss(F.linear(nw.tensor(x), w1, b1), y)
+        loss.backward()
+        eager_opt.step()
+        assert step(x, y) == loss.item()
+    np.testing.assert_array_equal(w1.data, w2.data)
+    np.testing.assert_array_equal(b1.data, b2.data)

@@ -299,6 +299,8 @@ LINEAR = [
     case("linear_3d_input", [(2, 5, 3), (4, 3), (4,)], F.linear, TF.linear),
     case("linear_1d_input", [(3,), (4, 3), (4,)], F.linear, TF.linear),
     case("linear_one_output", [(5, 3), (1, 3), (1,)], F.linear, TF.linear),
+    case("linear_row_bias", [(5, 3), (4, 3), (1, 4)], F.linear, TF.linear),  # bias gradient (4,) → (1, 4)
+    case("linear_scalar_bias", [(5, 3), (4, 3), ()], F.linear, TF.linear),
     case("linear_one_output_3d_input", [(2, 5, 3), (1, 3), (1,)], F.linear, TF.linear),
     case("linear_one_output_1d_input", [(3,), (1, 3)], F.linear, TF.linear),
     case("linear_input_constant", [(4, 3), (4,)], lambda w, b: F.linear(nw.tensor(np.ones((5, 3))), w, b),

@@ -2,11 +2,12 @@
 
 An eager step creates Tensors and Function nodes, sorts the graph and walks it: Python work
 on every op, every step. For a fixed model, loss and batch shape that work is identical from
-step to step; only the numbers change. `capture_step` runs one step eagerly while recording
-every op, and turns the record into a plan: which op reads which array, in which order the
-backward pass visited the ops, where each gradient goes and which need reducing to their
-input's shape. Replaying the plan runs only the kernels — each op's own forward and backward
-on the new arrays, gradients accumulated in the eager order — then the optimizer's update.
+step to step; only the numbers change. `capture_step` runs one step's forward pass eagerly
+while recording every op, and turns the record into a plan: which op reads which array, in
+which order the backward pass visits the ops (the order `Tensor.backward` would take), where
+each gradient goes and which need reducing to their input's shape. That step's backward pass
+and every later step run the plan: only the kernels — each op's own forward and backward on
+the new arrays, gradients accumulated in the eager order — then the optimizer's update.
 Same kernels in the same order: the same numbers as eager, bit for bit.
 
 A replay also allocates almost nothing. Ops that can write into given arrays (see
@@ -58,12 +59,12 @@ class _Plan:
 class _Route:
     """What the plan knows of one gradient an op sends back: where it goes, to whom."""
 
-    __slots__ = ("dtype", "index", "leaf", "shape", "slot", "tensor_id")
+    __slots__ = ("dtype", "index", "is_leaf", "shape", "slot", "tensor_id")
 
     def __init__(self, index: int, slot: int, parent: Tensor) -> None:
         self.index, self.slot, self.tensor_id = index, slot, id(parent)
         self.shape, self.dtype = parent.shape, parent.data.dtype
-        self.leaf = parent if parent._ctx is None else None
+        self.is_leaf = parent._ctx is None
 
 
 class CapturedStep:
@@ -88,7 +89,10 @@ class CapturedStep:
 
     # ---- capture -------------------------------------------------------------------------
     def _capture(self, x: np.ndarray, y: np.ndarray) -> tuple[float, _Plan]:
-        """One eager step, recording it; returns its loss and the plan built from the record."""
+        """One step that makes the plan: the forward pass runs eagerly and is recorded; the
+        backward pass is the plan's own (the kernels and order of `Tensor.backward`), which
+        notes the shape of every gradient the ops return, so that the arrays given to the
+        replays have exactly those shapes. Returns the loss and the plan."""
         inputs = (Tensor._wrap(x), Tensor._wrap(y))
         self.optimizer.zero_grad()
         record: list[tuple[Any, ...]] = []
@@ -97,15 +101,18 @@ class CapturedStep:
             loss = self.loss(self.model(inputs[0]), inputs[1])
         finally:
             _grad_mode.recorder = None
-        plan, routes = self._plan(record, inputs, loss)
-        loss.backward()
+        plan, writers = self._plan(record, inputs, loss)
+        returned: dict[int, list[Any]] = {}
+        self._backward(plan, loss.data, returned)
         self.optimizer.step()
         homes = self.optimizer.gradient_buffers() if hasattr(self.optimizer, "gradient_buffers") else {}
-        _give_arrays(plan, routes, homes)
+        _give_arrays(plan, writers, returned, homes)
         return loss.item(), plan
 
     def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor],
-              loss: Tensor) -> tuple[_Plan, list[list[_Route]]]:
+              loss: Tensor) -> tuple[_Plan, list[tuple[int, list[_Route]]]]:
+        """The plan of a recorded step, and its backward steps whose op could write its
+        gradients into given arrays (with the routes they send them along)."""
         values = {id(inputs[0]): 0, id(inputs[1]): 1}
         batch = inputs[0].shape[0] if inputs[0].ndim else -1
         forward = []
@@ -134,9 +141,9 @@ class CapturedStep:
         plan = _Plan(len(values), 0)
         plan.forward = forward
         plan.loss_slot = values[id(loss)]
-        slot = lambda t: grads.setdefault(id(t), len(grads))
+        slot = lambda t: grads.setdefault(id(t), len(grads))  # noqa: E731
         plan.loss_grad = slot(loss)
-        all_routes = []
+        writers = []
         for node in reversed(loss._topological_order()):  # exactly eager backward's order
             if node._ctx is None:
                 plan.backward.append(("leaf", node, slot(node), None))
@@ -146,11 +153,11 @@ class CapturedStep:
                 if wanted:
                     routes.append(_Route(k, slot(parent), parent))
             fn = node._ctx
-            writes = fn.writes_into and _one_dtype(fn.parents, node)
-            plan.backward.append(("op", fn, slot(node), [(r.index, r.slot, r.shape) for r in routes], writes))
-            all_routes.append(routes)
+            if fn.writes_into and _one_dtype(fn.parents, node):
+                writers.append((len(plan.backward), routes))
+            plan.backward.append(("op", fn, slot(node), [(r.index, r.slot, r.shape) for r in routes], None))
         plan.n_grads = len(grads)
-        return plan, all_routes
+        return plan, writers
 
     # ---- replay ----------------------------------------------------------------------------
     def _replay(self, plan: _Plan, x: np.ndarray, y: np.ndarray) -> float:
@@ -162,9 +169,18 @@ class CapturedStep:
             result = fn.forward(*arrays, **options)
             values[out] = result if type(result) is np.ndarray else np.asarray(result)
         loss = values[plan.loss_slot]
+        self._backward(plan, loss)
+        self.optimizer.step()
+        return float(loss)
+
+    @staticmethod
+    def _backward(plan: _Plan, loss: np.ndarray, returned: dict[int, list[Any]] | None = None) -> None:
+        """The backward pass of the plan: each op's backward in eager order, gradients summed
+        where several meet, leaves' gradients accumulated. With `returned`, note the
+        (shape, dtype) of every gradient each op returns, by its step number."""
         grads: list[Any] = [None] * plan.n_grads
         grads[plan.loss_grad] = np.ones_like(loss)
-        for step in plan.backward:
+        for i, step in enumerate(plan.backward):
             if step[0] == "leaf":
                 _, leaf, g, home = step
                 grad = grads[g]
@@ -180,6 +196,8 @@ class CapturedStep:
                 continue
             grads[g] = None
             parent_grads = fn.backward(grad) if outs is None else fn.backward(grad, outs)
+            if returned is not None:
+                returned[i] = [None if a is None else (a.shape, a.dtype) for a in parent_grads]
             for k, target, shape in routes:
                 parent_grad = parent_grads[k]
                 if parent_grad is None:
@@ -188,8 +206,6 @@ class CapturedStep:
                     parent_grad = unbroadcast(parent_grad, shape)
                 earlier = grads[target]
                 grads[target] = parent_grad if earlier is None else earlier + parent_grad
-        self.optimizer.step()
-        return float(loss)
 
 
 def _one_dtype(parents: tuple[Tensor, ...], result: Tensor) -> bool:
@@ -199,36 +215,32 @@ def _one_dtype(parents: tuple[Tensor, ...], result: Tensor) -> bool:
     return all(p.data.dtype == dtype for p in parents)
 
 
-def _give_arrays(plan: _Plan, all_routes: list[list[_Route]], homes: dict[int, np.ndarray]) -> None:
-    """Give each op that writes into arrays (marked True in the plan) one array per input
-    gradient, made here once: the optimizer's gradient array for a parameter (its `home`),
-    a new one otherwise. Only for a gradient that one route alone produces (a sum of several
-    needs its own temporary) and that does not need reducing to its input's shape."""
-    producers: dict[int, int] = {}
-    for routes in all_routes:
-        for r in routes:
-            producers[r.slot] = producers.get(r.slot, 0) + 1
+def _give_arrays(plan: _Plan, writers: list[tuple[int, list[_Route]]], returned: dict[int, list[Any]],
+                 homes: dict[int, np.ndarray]) -> None:
+    """Give each op that can write its gradients into arrays one array per input gradient,
+    made here once: the optimizer's gradient array for a parameter (its `home`), a new one
+    otherwise. Only where the capture saw the op return a gradient of exactly its input's
+    shape and dtype (no reduction or cast follows), and where that route alone produces the
+    input's gradient (a sum of several needs its own temporaries)."""
+    producers: dict[int, int] = {}  # grad slot → how many routes send a gradient there
+    for step in plan.backward:
+        if step[0] == "op":
+            for _, target, _ in step[3]:
+                producers[target] = producers.get(target, 0) + 1
     leaf_homes: dict[int, np.ndarray] = {}
-    ops = iter(all_routes)
-    for i, step in enumerate(plan.backward):
-        if step[0] == "leaf":
-            continue
-        routes = next(ops)
-        _, fn, g, plain_routes, writes = step
-        outs: tuple[Any, ...] | None = None
-        if writes:
-            arrays: list[np.ndarray | None] = [None] * len(fn.parents)
-            for r in routes:
-                if producers[r.slot] != 1:
-                    continue
-                home = homes.get(r.tensor_id) if r.leaf is not None else None
-                if home is not None and home.shape == r.shape and home.dtype == r.dtype:
-                    leaf_homes[r.slot] = home
-                    arrays[r.index] = home
-                else:
-                    arrays[r.index] = np.empty(r.shape, r.dtype)
-            outs = tuple(arrays)
-        plan.backward[i] = ("op", fn, g, plain_routes, outs)
+    for i, routes in writers:
+        _, fn, g, plain_routes, _ = plan.backward[i]
+        arrays: list[np.ndarray | None] = [None] * len(fn.parents)
+        for r in routes:
+            if i not in returned or returned[i][r.index] != (r.shape, r.dtype) or producers[r.slot] != 1:
+                continue
+            home = homes.get(r.tensor_id) if r.is_leaf else None
+            if home is not None and home.shape == r.shape and home.dtype == r.dtype:
+                leaf_homes[r.slot] = home
+                arrays[r.index] = home
+            else:
+                arrays[r.index] = np.empty(r.shape, r.dtype)
+        plan.backward[i] = ("op", fn, g, plain_routes, tuple(arrays))
     for i, step in enumerate(plan.backward):
         if step[0] == "leaf":
             plan.backward[i] = ("leaf", step[1], step[2], leaf_homes.get(step[2]))

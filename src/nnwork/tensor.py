@@ -455,6 +455,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum `grad` over the axes NumPy broadcasting added or stretched, to get back `shape`."""
     if grad.shape == shape:
         return grad
+    if grad.ndim < len(shape):  # e.g. a (k,) gradient for a (1, k) bias: add the missing axes
+        grad = grad.reshape((1,) * (len(shape) - grad.ndim) + grad.shape)
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))
