@@ -25,7 +25,7 @@ def test_every_snippet_runs_in_order_and_draws_its_figure(tmp_path, monkeypatch)
     namespace: dict = {"__name__": "tutorial"}
     printed = io.StringIO()
     blocks = snippets()
-    assert len(blocks) == 9
+    assert len(blocks) == 10
     with contextlib.redirect_stdout(printed):
         for number, block in enumerate(blocks):
             exec(compile(block, f"{TUTORIAL}:snippet {number}", "exec"), namespace)  # our own docs
@@ -35,6 +35,7 @@ def test_every_snippet_runs_in_order_and_draws_its_figure(tmp_path, monkeypatch)
     assert "largest difference" in out and "# 11 parameters" in out
     assert namespace["report"].loss_after < namespace["report"].loss_before
     assert namespace["history"][-1] < 1e-3
+    assert namespace["lm_loss"] < namespace["history"][-1] / 100  # fewer θ and steps, far lower loss
     for figure in figures():
         assert (tmp_path / figure).read_bytes()[:4] == b"\x89PNG", figure
 
