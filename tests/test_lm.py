@@ -145,3 +145,15 @@ def test_damping_scale_is_the_largest_curvature_seen_and_survives_a_resume() -> 
         resumed_opt.step(lambda: resumed(nw.tensor(x)) - y)
     for p, q in zip(resumed.parameters(), model.parameters()):
         np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_the_damped_solve_returns_the_damping_it_had_to_use() -> None:
+    """JᵀJ can be singular (here: zero); λ is raised until Cholesky succeeds, and the step's
+    predicted reduction and the next λ must start from the λ actually used."""
+    gradient = np.array([1.0, -2.0, 0.5])
+    delta, used = lm_module._damped_solve(np.zeros((3, 3)), np.ones(3), 0.0, gradient)
+    assert used == 1e-12
+    np.testing.assert_allclose(delta, -gradient / used)
+    delta, used = lm_module._damped_solve(np.eye(3), np.ones(3), 0.5, gradient)
+    assert used == 0.5
+    np.testing.assert_allclose(delta, -gradient / 1.5)

@@ -62,6 +62,7 @@ class LevenbergMarquardt(Optimizer):
                 f"a smaller network."
             )
         self.last_accepted = False
+        self._blocks: dict[int, np.ndarray] = {}  # the Jacobian's arrays, one per output (see _block)
 
     def _check(self, group: dict[str, Any]) -> None:
         check_range(group["damping"], "damping", "damping value", 0.0)
@@ -106,10 +107,9 @@ class LevenbergMarquardt(Optimizer):
         """A float64 (rows × P) array for output k's Jacobian, reused from step to step
         (a new one of tens of MB each step costs more in page faults than in filling it)."""
         count = sum(p.data.size for p in self._params())
-        blocks = self.__dict__.setdefault("_blocks", {})
-        if blocks.get(k) is None or blocks[k].shape != (rows, count):
-            blocks[k] = np.empty((rows, count))
-        return blocks[k]
+        if self._blocks.get(k) is None or self._blocks[k].shape != (rows, count):
+            self._blocks[k] = np.empty((rows, count))
+        return self._blocks[k]
 
     def jacobian(self, residuals: Callable[[], Any]) -> tuple[np.ndarray, np.ndarray]:
         """(r, J): the residuals as a float64 vector of length M = N·k, and J (M × P).
@@ -161,7 +161,7 @@ class LevenbergMarquardt(Optimizer):
         lm = self.param_groups[0]
         self.last_accepted = False
         for _ in range(self.param_groups[0]["max_tries"]):
-            delta = _damped_solve(curvature, scale, lm["damping"], gradient)
+            delta, lm["damping"] = _damped_solve(curvature, scale, lm["damping"], gradient)
             self._assign(theta + delta)
             with no_grad():
                 trial = np.asarray(closure().data, dtype=np.float64).reshape(-1)
@@ -179,8 +179,10 @@ class LevenbergMarquardt(Optimizer):
         return 2 * loss / len(r)
 
 
-def _damped_solve(curvature: np.ndarray, scale: np.ndarray, damping: float, gradient: np.ndarray) -> np.ndarray:
-    """δ solving (JᵀJ + λD)δ = −Jᵀr by Cholesky; raises λ until the matrix is positive definite."""
+def _damped_solve(curvature: np.ndarray, scale: np.ndarray, damping: float,
+                  gradient: np.ndarray) -> tuple[np.ndarray, float]:
+    """(δ, λ): δ solving (JᵀJ + λD)δ = −Jᵀr by Cholesky, with λ raised (and returned) until
+    the matrix is positive definite in floating point."""
     diagonal = np.arange(len(scale))
     for _ in range(30):
         system = curvature.copy()
@@ -190,7 +192,7 @@ def _damped_solve(curvature: np.ndarray, scale: np.ndarray, damping: float, grad
         except np.linalg.LinAlgError:
             damping = max(damping * 10, 1e-12)
             continue
-        return -solve_upper(lower.T, solve_lower(lower, gradient))
+        return -solve_upper(lower.T, solve_lower(lower, gradient)), damping
     raise np.linalg.LinAlgError("JᵀJ + λD stayed singular however large λ was made")
 
 
