@@ -56,17 +56,6 @@ class _Plan:
         self.loss_grad = 0
 
 
-class _Route:
-    """What the plan knows of one gradient an op sends back: where it goes, to whom."""
-
-    __slots__ = ("dtype", "index", "is_leaf", "shape", "slot", "tensor_id")
-
-    def __init__(self, index: int, slot: int, parent: Tensor) -> None:
-        self.index, self.slot, self.tensor_id = index, slot, id(parent)
-        self.shape, self.dtype = parent.shape, parent.data.dtype
-        self.is_leaf = parent._ctx is None
-
-
 class CapturedStep:
     """`step(x, y)` = zero_grad; loss(model(x), y).backward(); optimizer.step() — captured
     on the first call for each (shape, dtype) of x and y, replayed after. Returns the loss."""
@@ -101,18 +90,16 @@ class CapturedStep:
             loss = self.loss(self.model(inputs[0]), inputs[1])
         finally:
             _grad_mode.recorder = None
-        plan, writers = self._plan(record, inputs, loss)
+        plan = self._plan(record, inputs, loss)
         returned: dict[int, list[Any]] = {}
         self._backward(plan, loss.data, returned)
         self.optimizer.step()
         homes = self.optimizer.gradient_buffers() if hasattr(self.optimizer, "gradient_buffers") else {}
-        _give_arrays(plan, writers, returned, homes)
+        _give_arrays(plan, returned, homes)
         return loss.item(), plan
 
-    def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor],
-              loss: Tensor) -> tuple[_Plan, list[tuple[int, list[_Route]]]]:
-        """The plan of a recorded step, and its backward steps whose op could write its
-        gradients into given arrays (with the routes they send them along)."""
+    def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor], loss: Tensor) -> _Plan:
+        """The plan of a recorded step (see _Plan)."""
         values = {id(inputs[0]): 0, id(inputs[1]): 1}
         batch = inputs[0].shape[0] if inputs[0].ndim else -1
         forward = []
@@ -132,7 +119,7 @@ class CapturedStep:
                         "Run this step eagerly."
                     )
             values[id(result)] = len(values)
-            if fn.writes_into and _one_dtype(parents, result):
+            if fn.writes_into and _one_dtype((*parents, result)):
                 options = {**options, "out": np.empty_like(result.data)}
             forward.append((fn, sources, options, values[id(result)]))
         if id(loss) not in values:
@@ -143,7 +130,6 @@ class CapturedStep:
         plan.loss_slot = values[id(loss)]
         slot = lambda t: grads.setdefault(id(t), len(grads))  # noqa: E731
         plan.loss_grad = slot(loss)
-        writers = []
         for node in reversed(loss._topological_order()):  # exactly eager backward's order
             if node._ctx is None:
                 plan.backward.append(("leaf", node, slot(node), None))
@@ -151,13 +137,10 @@ class CapturedStep:
             routes = []
             for k, (parent, wanted) in enumerate(zip(node._ctx.parents, node._ctx.needs_grad)):
                 if wanted:
-                    routes.append(_Route(k, slot(parent), parent))
-            fn = node._ctx
-            if fn.writes_into and _one_dtype(fn.parents, node):
-                writers.append((len(plan.backward), routes))
-            plan.backward.append(("op", fn, slot(node), [(r.index, r.slot, r.shape) for r in routes], None))
+                    routes.append((k, slot(parent), parent.shape))
+            plan.backward.append(("op", node._ctx, slot(node), routes, None))
         plan.n_grads = len(grads)
-        return plan, writers
+        return plan
 
     # ---- replay ----------------------------------------------------------------------------
     def _replay(self, plan: _Plan, x: np.ndarray, y: np.ndarray) -> float:
@@ -208,39 +191,43 @@ class CapturedStep:
                 grads[target] = parent_grad if earlier is None else earlier + parent_grad
 
 
-def _one_dtype(parents: tuple[Tensor, ...], result: Tensor) -> bool:
-    """Whether an op's inputs and output share one dtype: only then may it write into arrays
-    made for it (with mixed dtypes, writing in place could round differently from eager)."""
-    dtype = result.data.dtype
-    return all(p.data.dtype == dtype for p in parents)
+def _one_dtype(tensors: Any) -> bool:
+    """Whether the tensors (an op's inputs, and for its forward its output) share one dtype:
+    only then may the op write into arrays made for it (with mixed dtypes, writing in place
+    could round differently from eager)."""
+    return len({t.data.dtype for t in tensors}) == 1
 
 
-def _give_arrays(plan: _Plan, writers: list[tuple[int, list[_Route]]], returned: dict[int, list[Any]],
-                 homes: dict[int, np.ndarray]) -> None:
-    """Give each op that can write its gradients into arrays one array per input gradient,
-    made here once: the optimizer's gradient array for a parameter (its `home`), a new one
-    otherwise. Only where the capture saw the op return a gradient of exactly its input's
-    shape and dtype (no reduction or cast follows), and where that route alone produces the
-    input's gradient (a sum of several needs its own temporaries)."""
+def _give_arrays(plan: _Plan, returned: dict[int, list[Any]], homes: dict[int, np.ndarray]) -> None:
+    """Give each op that can write its gradients into arrays (and whose inputs share one
+    dtype) one array per input gradient, made here once: the optimizer's gradient array for a
+    parameter (its `home`), a new one otherwise. Only where the capture saw the op return a
+    gradient of exactly its input's shape and dtype (no reduction or cast follows), and where
+    that route alone produces the input's gradient (a sum of several needs its own temporaries)."""
     producers: dict[int, int] = {}  # grad slot → how many routes send a gradient there
     for step in plan.backward:
         if step[0] == "op":
             for _, target, _ in step[3]:
                 producers[target] = producers.get(target, 0) + 1
     leaf_homes: dict[int, np.ndarray] = {}
-    for i, routes in writers:
-        _, fn, g, plain_routes, _ = plan.backward[i]
+    for i, step in enumerate(plan.backward):
+        if step[0] == "leaf" or i not in returned:
+            continue
+        _, fn, g, routes, _ = step
+        if not fn.writes_into or not _one_dtype(fn.parents):
+            continue
         arrays: list[np.ndarray | None] = [None] * len(fn.parents)
-        for r in routes:
-            if i not in returned or returned[i][r.index] != (r.shape, r.dtype) or producers[r.slot] != 1:
+        for k, target, shape in routes:
+            parent = fn.parents[k]
+            if returned[i][k] != (shape, parent.data.dtype) or producers[target] != 1:
                 continue
-            home = homes.get(r.tensor_id) if r.is_leaf else None
-            if home is not None and home.shape == r.shape and home.dtype == r.dtype:
-                leaf_homes[r.slot] = home
-                arrays[r.index] = home
+            home = homes.get(id(parent)) if parent._ctx is None else None
+            if home is not None and home.shape == shape and home.dtype == parent.data.dtype:
+                leaf_homes[target] = home
+                arrays[k] = home
             else:
-                arrays[r.index] = np.empty(r.shape, r.dtype)
-        plan.backward[i] = ("op", fn, g, plain_routes, tuple(arrays))
+                arrays[k] = np.empty(shape, parent.data.dtype)
+        plan.backward[i] = ("op", fn, g, routes, tuple(arrays))
     for i, step in enumerate(plan.backward):
         if step[0] == "leaf":
             plan.backward[i] = ("leaf", step[1], step[2], leaf_homes.get(step[2]))

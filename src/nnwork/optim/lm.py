@@ -144,7 +144,7 @@ class LevenbergMarquardt(Optimizer):
         for p in self._params():
             p.grad = None
         jacobian = np.stack(columns, axis=1).reshape(-1, columns[0].shape[1]) if outputs > 1 else columns[0]
-        return values.reshape(-1), jacobian.astype(np.float64, copy=False)
+        return values.reshape(-1), jacobian
 
     def step(self, closure: Callable[[], Any] | None = None) -> float:  # type: ignore[override]
         """One accepted (or, after `max_tries` failures, no) Levenberg–Marquardt step."""
