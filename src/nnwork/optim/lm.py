@@ -77,14 +77,20 @@ class LevenbergMarquardt(Optimizer):
     def _params(self) -> list[Param]:
         return self.param_groups[0]["params"]
 
+    def _spans(self) -> list[tuple[Param, slice]]:
+        """Each parameter with its span of θ (and of J's columns): parameters in order, flattened."""
+        spans, start = [], 0
+        for p in self._params():
+            spans.append((p, slice(start, start + p.data.size)))
+            start += p.data.size
+        return spans
+
     def _flat(self) -> np.ndarray:
         return np.concatenate([p.data.reshape(-1).astype(np.float64) for p in self._params()])
 
     def _assign(self, theta: np.ndarray) -> None:
-        start = 0
-        for p in self._params():
-            p.data[...] = theta[start : start + p.data.size].reshape(p.data.shape)
-            start += p.data.size
+        for p, span in self._spans():
+            p.data[...] = theta[span].reshape(p.data.shape)
 
     def _largest_scale(self, scale: np.ndarray) -> np.ndarray:
         """Marquardt's D: each coordinate's largest diag(JᵀJ) so far (as MINPACK keeps it),
@@ -93,14 +99,11 @@ class LevenbergMarquardt(Optimizer):
         evaporation"); measured: without it, 2 of 3 seeds of sin·cos stalled near 5e-6, with
         it all three went below 2e-9. Kept per parameter in `state`, so a resumed run goes on
         exactly."""
-        start = 0
-        for p in self._params():
-            end = start + p.data.size
-            state, piece = self.state[p], scale[start:end]
+        for p, span in self._spans():
+            state, piece = self.state[p], scale[span]
             if "scale" in state:
                 np.maximum(piece, state["scale"].reshape(-1), out=piece)
             state["scale"] = piece.reshape(p.data.shape).copy()
-            start = end
         return scale
 
     def _block(self, rows: int, k: int) -> np.ndarray:
@@ -135,11 +138,8 @@ class LevenbergMarquardt(Optimizer):
             with _grad_mode.per_sample_gradients():
                 r.backward(seed)
             block = self._block(len(seed), k)
-            start = 0
-            for p in self._params():
-                end = start + p.data.size
-                block[:, start:end] = 0 if p.grad is None else p.grad.reshape(len(seed), -1)
-                start = end
+            for p, span in self._spans():
+                block[:, span] = 0 if p.grad is None else p.grad.reshape(len(seed), -1)
             columns.append(block)
         for p in self._params():
             p.grad = None
