@@ -31,6 +31,8 @@ _LAZY = {
     "fit": ("nnwork.training", "fit"),
     "capture_step": ("nnwork.capture", "capture_step"),
     "CaptureError": ("nnwork.capture", "CaptureError"),
+    "set_num_threads": ("nnwork.threads", "set_num_threads"),
+    "get_num_threads": ("nnwork.threads", "get_num_threads"),
 }
 
 

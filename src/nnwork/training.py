@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from nnwork import functional as F
-from nnwork import optim
+from nnwork import optim, threads as nnthreads
 from nnwork._grad_mode import no_grad
 from nnwork.capture import CaptureError, capture_step
 from nnwork.data import batches
@@ -54,6 +54,7 @@ class History:
     best_epoch: int = -1
     best_loss: float = math.inf
     stop_reason: str = ""
+    threads: str = ""  # the threads the large matrix products ran on, and why
 
     @property
     def epochs(self) -> int:
@@ -139,6 +140,7 @@ def fit(
     callbacks: Sequence[Callable[[EpochReport], Any]] = (),
     checkpoint: str | Path | None = None,
     resume: str | Path | None = None,
+    threads: int | None = None,
 ) -> History:
     """Train `model` on `train` (a Dataset or (x, y) arrays) and return the History.
 
@@ -161,6 +163,9 @@ def fit(
             to continue: weights, optimizer state, shuffle state, history.
         resume: a checkpoint to continue from; the run then ends bit-identical to one that
             was never interrupted.
+        threads: run large matrix products on this many threads (default: the count of
+            `nnwork.set_num_threads`, else chosen by timing the steps). Any count gives the
+            same numbers (see nnwork.threads); the History says which was used.
 
     **Raises:** TrainingDiverged when the loss becomes NaN/Inf or explodes.
     """
@@ -168,6 +173,8 @@ def fit(
         raise ValueError(f"`epochs` must be a non-negative integer, got {epochs!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+    if threads is not None:
+        nnthreads.check_count(threads, "threads")
     params = model.parameters()
     if not params:
         raise ValueError("the model has no parameters to train")
@@ -183,7 +190,11 @@ def fit(
     run = _Run(model, loss_fn, opt, seed, schedule)
     if resume is not None:
         run.resume(resume)
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is detected and reported
+    asked = threads if threads is not None else nnthreads.fixed()
+    run.chooser = nnthreads.ThreadChooser() if asked is None else None
+    run.history.threads = "" if asked is None else f"{asked} (as asked)"
+    with nnthreads.working(threads), np.errstate(over="ignore", invalid="ignore"):
+        # (a diverging run is detected and reported)
         for epoch in range(run.start_epoch, epochs):
             train_loss = run.train_epoch(epoch, x, y, batch_size)
             report = run.end_epoch(epoch, epochs, train_loss, val)
@@ -196,6 +207,8 @@ def fit(
                 break
         else:
             run.history.stop_reason = run.history.stop_reason or "all epochs done"
+        if run.chooser is not None:
+            run.history.threads = run.chooser.summary()
     if restore_best and run.history.best_epoch >= 0:
         model.load_state_dict(run.best_state)
     return run.history
@@ -216,6 +229,7 @@ class _Run:
         self.stale = 0
         self.start_epoch = 0
         self.started = time.perf_counter()
+        self.chooser: nnthreads.ThreadChooser | None = None
 
     def resume(self, path: str | Path) -> None:
         from nnwork import io
@@ -231,8 +245,13 @@ class _Run:
     def train_epoch(self, epoch: int, x: np.ndarray, y: np.ndarray, batch_size: int) -> float:
         """One pass over the shuffled training set; returns its mean loss."""
         total, count = 0.0, 0
+        chooser = self.chooser
         for index in batches(len(x), len(x) if self.full_batch else batch_size, self.shuffle):
+            if chooser is not None:
+                chooser.begin()
             value = self.step(x[index], y[index])
+            if chooser is not None:
+                chooser.end()
             if not math.isfinite(value):
                 raise self.diverged(f"the training loss became {value} in epoch {epoch + 1}")
             total += value * len(index)

@@ -22,6 +22,7 @@ import numpy as np
 
 from nnwork import data as nwdata
 from nnwork import optim, targets
+from nnwork import threads as nnthreads
 from nnwork._grad_mode import no_grad
 from nnwork.training import EpochReport, History, fit, make_optimizer
 from nnwork.nn import MLP, Module
@@ -79,7 +80,7 @@ class Predictor:
         """Predictions (N, k) for inputs x (N, d), both in the data's units."""
         scaled = self.standardizer.transform_x(np.asarray(x, dtype=np.float64))
         dtype = self.model.parameters()[0].dtype
-        with no_grad():
+        with no_grad(), nnthreads.working():
             out = self.model(Tensor._wrap(scaled.astype(dtype))).data
         return self.standardizer.inverse_y(out.astype(np.float64))
 
@@ -167,8 +168,10 @@ def build_model(settings: FitSettings, n_inputs: int, n_outputs: int) -> MLP:
 
 
 def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]] = (),
-                 checkpoint: str | Path | None = None, resume: str | Path | None = None) -> FitResult:
-    """Load the data, build the network, train it, and measure it (see the module doc)."""
+                 checkpoint: str | Path | None = None, resume: str | Path | None = None,
+                 threads: int | None = None) -> FitResult:
+    """Load the data, build the network, train it, and measure it (see the module doc).
+    `threads`: the thread count for large matrix products (None: chosen; see nnwork.threads)."""
     started = time.perf_counter()
     train, validation, target, domain, description = load_data(settings)
     standardizer = nwdata.Standardizer().fit(train)
@@ -188,6 +191,7 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
         optimizer=optimizer, epochs=settings.epochs, batch_size=settings.batch_size,
         seed=settings.seed, schedule=schedule, patience=settings.patience,
         time_budget=settings.time_budget, callbacks=stops, checkpoint=checkpoint, resume=resume,
+        threads=threads,
     )
     metrics = {
         "train": measure(predictor, train),
@@ -197,6 +201,7 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
         "stop_reason": history.stop_reason,
         "seconds": time.perf_counter() - started,
         "parameters": model.num_parameters(),
+        "threads": history.threads,
     }
     return FitResult(predictor, history, metrics, train, validation, target, domain, description,
                      settings, metrics["seconds"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nnwork.cli import RunFailed, UsageError
-from nnwork.commands import r_squared
+from nnwork.commands import add_threads_option, r_squared, thread_count
 from nnwork.commands.progress import ProgressBar
 
 EXAMPLES = """examples:
@@ -44,6 +44,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--target-mse", type=float, help="stop once the validation MSE is this low")
     p.add_argument("--time-budget", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=0, help="random seed: the same seed repeats the run bit for bit")
+    add_threads_option(p)
     p.add_argument("--out", default="nnwork-out", help="output folder (default nnwork-out/)")
     p.add_argument("--checkpoint", help="write a checkpoint here after every epoch")
     p.add_argument("--resume", help="continue from this checkpoint")
@@ -84,12 +85,14 @@ def run(args: argparse.Namespace) -> int:
     from nnwork.workflow import DEFAULT_TARGET, fit_function, settings_dict
 
     settings = _settings(args)
+    threads = thread_count(args)
     if settings.formula is None and settings.csv is None:
         print(f"No formula or CSV given: fitting the built-in default target {DEFAULT_TARGET!r} "
               "(sin(x)*cos(y) on [-3,3]^2). See `nnwork fit --help` for your own.")
     bar = None if args.quiet else ProgressBar()
     try:
-        result = fit_function(settings, callbacks=[bar] if bar else [], checkpoint=args.checkpoint, resume=args.resume)
+        result = fit_function(settings, callbacks=[bar] if bar else [], checkpoint=args.checkpoint, resume=args.resume,
+                              threads=threads)
     except TrainingDiverged as error:
         raise RunFailed(str(error)) from None
     except (ValueError, OSError) as error:  # bad formula, domain, CSV, settings, files
@@ -101,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"network {'-'.join(str(s) for s in result.predictor.model.sizes)} {settings.activation}, "
           f"{result.metrics['parameters']:,} parameters; {result.history.epochs} epochs in "
           f"{result.seconds:.1f} s ({result.history.stop_reason}); best epoch {result.metrics['best_epoch']}")
+    print(f"threads: {result.history.threads.replace('as asked', '--threads')}")
     print(results_table(result.metrics))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from nnwork.cli import UsageError
+from nnwork.commands import add_threads_option, thread_count
 
 EXAMPLES = """examples:
   nnwork predict nnwork-out/model.npz --x 0.5,1.2
@@ -29,6 +30,7 @@ def add_parser(subparsers: Any) -> None:
     source.add_argument("--x", action="append", help="one input point, e.g. 0.5,1.2 (repeatable)")
     source.add_argument("--csv", help="a CSV of input points (columns by the model's input names, or all columns)")
     p.add_argument("--output", help="write the CSV here instead of stdout")
+    add_threads_option(p)
 
 
 def _points(text: list[str], n_inputs: int) -> np.ndarray:
@@ -46,8 +48,12 @@ def _points(text: list[str], n_inputs: int) -> np.ndarray:
 
 def run(args: argparse.Namespace) -> int:
     from nnwork import data, io
+    from nnwork import threads
     from nnwork.workflow import Predictor
 
+    count = thread_count(args)
+    if count is not None:
+        threads.set_num_threads(count)
     try:
         saved = io.load(args.model)
     except (ValueError, OSError) as error:

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from nnwork import _grad_mode
+from nnwork.blas import matmul
 from nnwork.tensor import Function, unbroadcast
 
 
@@ -136,7 +137,7 @@ class MatMul(Function):
             )
         self.a, self.b = a, b
         try:
-            return np.matmul(a, b)
+            return matmul(a, b)
         except ValueError as error:  # batch dimensions that do not broadcast
             raise ValueError(f"matmul shapes {a.shape} @ {b.shape} do not broadcast: {error}") from None
 
@@ -149,12 +150,12 @@ class MatMul(Function):
             grad = np.expand_dims(grad, -2)
         grad_a = grad_b = None
         if self.needs_grad[0]:
-            grad_a = unbroadcast(np.matmul(grad, np.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
+            grad_a = unbroadcast(matmul(grad, np.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
         if self.needs_grad[1]:
             if _grad_mode.per_sample:
                 grad_b = per_sample_outer(a, grad).reshape((len(a),) + self.b.shape)
             else:
-                grad_b = unbroadcast(np.matmul(np.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
+                grad_b = unbroadcast(matmul(np.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
         return grad_a, grad_b
 
 
@@ -185,7 +186,7 @@ class Linear(Function):
                 f"linear layer expects inputs of shape (..., {weight.shape[1]}), got {x.shape}"
             )
         self.x, self.weight = x, weight
-        result = np.matmul(x, weight.T, out=out)
+        result = matmul(x, weight.T, out=out)
         if bias is None:
             return result
         if result.dtype == np.result_type(result, bias):
@@ -201,13 +202,13 @@ class Linear(Function):
             if self.weight.shape[0] == 1:  # one output unit: an outer product, far cheaper by broadcasting
                 grad_x = np.multiply(grad, self.weight[0], out=out[0])
             else:
-                grad_x = np.matmul(grad, self.weight, out=out[0])
+                grad_x = matmul(grad, self.weight, out=out[0])
         if _grad_mode.per_sample:  # keep one gradient per row (see _grad_mode.per_sample_gradients)
             if self.needs_grad[1]:
                 grad_w = per_sample_outer(grad, self.x)  # row i: gᵢ ⊗ xᵢ, shaped like W
             return (grad_x, grad_w) if len(self.needs_grad) == 2 else (grad_x, grad_w, grad)
         if self.needs_grad[1]:
-            grad_w = np.matmul(flat_grad.T, self.x.reshape(-1, self.x.shape[-1]), out=out[1])
+            grad_w = matmul(flat_grad.T, self.x.reshape(-1, self.x.shape[-1]), out=out[1])
         if len(self.needs_grad) == 2:
             return grad_x, grad_w
         if self.needs_grad[2]:  # Σ over rows, as one BLAS call

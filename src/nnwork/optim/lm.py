@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from nnwork.blas import gram
+
 from .optimizer import Optimizer, Param, check_range
 
 MAX_PARAMETERS = 6000  # JᵀJ is P × P in float64; beyond this a step costs seconds
@@ -155,7 +157,7 @@ class LevenbergMarquardt(Optimizer):
         r, J = self.jacobian(closure)
         loss = 0.5 * float(r @ r)
         gradient = J.T @ r
-        curvature = J.T @ J
+        curvature = gram(J)  # JᵀJ, the same bits on any number of threads
         scale = self._largest_scale(np.maximum(np.diag(curvature), 1e-12))
         theta = self._flat()
         lm = self.param_groups[0]
