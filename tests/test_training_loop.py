@@ -161,8 +161,8 @@ def test_a_killed_run_resumes_bit_identical(tmp_path: Path) -> None:
                           stdout=subprocess.PIPE, env=env, text=True) as process:
         assert process.stdout is not None
         for line in process.stdout:
-            if line.strip() == "epoch 3":
-                time.sleep(0.01)  # somewhere inside epoch 4, or in the middle of writing it
+            if line.strip() == "epoch 4":  # printed after epoch 3's checkpoint was written, before epoch 4's
+                time.sleep(0.01)  # somewhere inside writing epoch 4's checkpoint, or in epoch 5
                 process.send_signal(signal.SIGKILL)
                 break
         process.wait()
