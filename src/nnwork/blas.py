@@ -81,8 +81,7 @@ def _run(tasks: list[Callable[[], Any]]) -> None:
 
 def _spread(tasks: list[Callable[[], Any]], count: int) -> None:
     if count <= 1:
-        for task in tasks:
-            task()
+        _all(tasks)
         return
     edges = [len(tasks) * i // count for i in range(count + 1)]
     groups = [tasks[s:e] for s, e in zip(edges[:-1], edges[1:])]

@@ -27,6 +27,7 @@ candidate count, interleaved, keeps the fastest, and measures again when the ste
 from __future__ import annotations
 
 import math
+import operator
 import os
 import threading
 import time
@@ -53,9 +54,12 @@ def available() -> int:
 
 def check_count(n: Any, name: str = "n") -> int:
     """`n` as a thread count, or a one-line error naming `name`."""
-    if isinstance(n, bool) or not isinstance(n, int) and not (hasattr(n, "__index__") and not isinstance(n, float)):
-        raise TypeError(f"`{name}` must be a whole number of threads, got {n!r} ({type(n).__name__})")
-    n = int(n)
+    try:
+        if isinstance(n, bool):
+            raise TypeError
+        n = operator.index(n)  # ints and NumPy integers; not floats, strings or bools
+    except TypeError:
+        raise TypeError(f"`{name}` must be a whole number of threads, got {n!r} ({type(n).__name__})") from None
     if not 1 <= n <= MAX_THREADS:
         raise ValueError(f"`{name}` must be between 1 and {MAX_THREADS} threads, got {n}")
     return n
@@ -176,7 +180,8 @@ class ThreadChooser:
     SLOWER = 1.5  # a median this many times the chosen one's starts a new exploration
     WINDOW = 8
 
-    def __init__(self, candidates: list[int] | None = None) -> None:
+    def __init__(self, candidates: list[int] | None = None, clock: Any = time.perf_counter) -> None:
+        self.clock = clock
         if candidates is None:
             top = available()
             candidates = sorted({1, top} | {2**i for i in range(1, int(math.log2(max(top, 1))) + 1)})
@@ -191,7 +196,8 @@ class ThreadChooser:
         self.explore_at = 0.0
         self.explorations = 0
         self.warmup = 2  # the first steps capture and allocate: not representative
-        self.steps: dict[int, int] = {}
+        self.shared = False  # whether any step shared out a product
+        self.measured: dict[int, float] = {}
         self._started = 0.0
         self._count = 0
         self._large = 0
@@ -202,19 +208,20 @@ class ThreadChooser:
         use(count)
         self._count = count
         self._large = large_products
-        self._started = time.perf_counter()
+        self._started = self.clock()
 
     def end(self) -> None:
         """After the step: learn from its time."""
-        seconds = time.perf_counter() - self._started
-        self.steps[self._count] = self.steps.get(self._count, 0) + 1
+        now = self.clock()
+        seconds = now - self._started
         if large_products == self._large:  # nothing shared out: the count did not matter
-            self.chosen = 1
             return
+        self.shared = True
         if self.warmup:
             self.warmup -= 1
+            if not self.warmup:
+                self._explore()
             return
-        now = time.perf_counter()
         if self.plan:
             self.times.setdefault(self.plan.pop(0), []).append(seconds)
             if not self.plan:
@@ -222,7 +229,12 @@ class ThreadChooser:
             return
         self.recent = (self.recent + [seconds])[-self.WINDOW :]
         slowed = len(self.recent) == self.WINDOW and _median(self.recent) > self.SLOWER * self.chosen_time
-        if len(self.candidates) > 1 and (now >= self.explore_at or slowed):
+        if now >= self.explore_at or slowed:
+            self._explore()
+
+    def _explore(self) -> None:
+        """Plan the next steps: ROUNDS at each candidate, interleaved."""
+        if len(self.candidates) > 1:
             self.times, self.recent = {}, []
             self.plan = [c for _ in range(self.ROUNDS) for c in self.candidates]
 
@@ -237,10 +249,10 @@ class ThreadChooser:
 
     def summary(self) -> str:
         """One line: the count used and why."""
+        if not self.shared:
+            return "1 (the network's matrix products are too small to share out)"
         if not self.explorations:
-            if set(self.steps) <= {1} or self.chosen == 1:
-                return "1 (the network's matrix products are too small to share out)"
-            return f"{self.chosen}"
+            return f"{self.chosen} (too few steps to measure)"
         shown = ", ".join(f"{c} → {t * 1e3:.3g} ms" for c, t in sorted(self.measured.items()))
         return f"{self.chosen} (measured per step: {shown})"
 
