@@ -377,6 +377,19 @@ class Tensor:
             return NotImplemented
         return Tensor._wrap(np.asarray(self.data != self._other(other).data))
 
+    def gather(self, dim: int, index: Any) -> Tensor:
+        """out[i][j] = self[index[i][j]][j] for dim=0, as torch.gather."""
+        return _ops.Gather.apply(self, dim=int(dim), index=_ops.gather_index(index))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """`value` (a number or 0-d tensor) where the boolean `mask` is true, else self."""
+        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        if mask.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, got shape {value.shape}")
+        return _ops.MaskedFill.apply(self, self._other(value), mask=mask)
+
     __hash__ = object.__hash__  # by identity, as in torch (== is elementwise)
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__

@@ -15,4 +15,5 @@ from nnwork.ops.shape import Concatenate as Concatenate
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import transpose_axes as transpose_axes
 from nnwork.ops.indexing import GetItem as GetItem, plain_index as plain_index
+from nnwork.ops.indexing import Gather as Gather, MaskedFill as MaskedFill, gather_index as gather_index
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError

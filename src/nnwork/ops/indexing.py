@@ -153,3 +153,77 @@ class GetItem(Function):
         else:
             np.add.at(full[self.basic], self.arrays, grad)  # full[basic] is a view into full
         return (full,)
+
+
+def gather_index(index: Any) -> np.ndarray:
+    """gather's `index` as an integer array (an nnwork tensor may hold integer-valued floats)."""
+    array = np.asarray(index.data if isinstance(index, Tensor) else index)
+    if isinstance(index, Tensor) and array.dtype.kind == "f" and np.all(array == np.round(array)):
+        array = array.astype(np.intp)
+    if array.dtype.kind not in "iu":
+        raise RuntimeError(f"gather(): Expected an integer `index`, got dtype {array.dtype}")
+    return array.astype(np.intp, copy=False)
+
+
+class Gather(Function):
+    """out[i][j] = a[index[i][j]][j] for dim = 0 (and likewise for any dim), as torch.gather:
+    `index` has a's number of dimensions and is no larger than a apart from along `dim`.
+    ∂/∂a adds each gradient back at the element it came from."""
+
+    __slots__ = ("shape", "dtype", "picks", "picks_shape")
+
+    def forward(self, a: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+        self.shape, self.dtype = a.shape, a.dtype
+        source = a.reshape(a.shape or (1,))
+        picks = index.reshape(index.shape or (1,))
+        if not -source.ndim <= dim < source.ndim:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-source.ndim}, {source.ndim - 1}], but got {dim})"
+            )
+        dim %= source.ndim
+        if picks.ndim != source.ndim:
+            raise RuntimeError(
+                f"Index tensor must have the same number of dimensions as input tensor "
+                f"(index shape {index.shape}, input shape {a.shape})"
+            )
+        larger = [d for d, (p, s) in enumerate(zip(picks.shape, source.shape)) if d != dim and p > s]
+        if larger:
+            raise RuntimeError(
+                f"Size does not match at dimension {larger[0]}: expected index {list(index.shape)} to be no "
+                f"larger than self {list(a.shape)} apart from dimension {dim}"
+            )
+        if picks.size and (picks.min() < 0 or picks.max() >= source.shape[dim]):
+            bad = picks.min() if picks.min() < 0 else picks.max()
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {source.shape[dim]}")
+        grids = np.ogrid[tuple(slice(n) for n in picks.shape)]
+        self.picks = tuple(picks if d == dim else grids[d] for d in range(picks.ndim))
+        self.picks_shape = picks.shape
+        return source[self.picks].reshape(index.shape)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        full = np.zeros(self.shape or (1,), dtype=self.dtype)
+        np.add.at(full, self.picks, grad.reshape(self.picks_shape))
+        return (full.reshape(self.shape),)
+
+
+class MaskedFill(Function):
+    """`value` where `mask` is true, else a (mask broadcasts): ∂/∂a = 1 off the mask,
+    ∂/∂value = the sum of the gradient on the mask."""
+
+    __slots__ = ("mask",)
+
+    def forward(self, a: np.ndarray, value: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        try:
+            np.broadcast_shapes(a.shape, mask.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"masked_fill: the mask of shape {mask.shape} does not broadcast with the tensor's shape {a.shape}"
+            ) from None
+        self.mask = mask
+        return np.where(mask, value, a).astype(a.dtype, copy=False)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return (
+            np.where(self.mask, 0, grad) if self.needs_grad[0] else None,
+            np.asarray(np.where(self.mask, grad, 0).sum()) if self.needs_grad[1] else None,
+        )
