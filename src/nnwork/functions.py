@@ -84,6 +84,14 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     return ops.Where.apply(as_tensor(a, first), as_tensor(b, first), condition=cond)
 
 
+def gather(input: Any, dim: int, index: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
+    return as_tensor(input).gather(dim, index)
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:  # noqa: A002
+    return as_tensor(input).masked_fill(mask, value)
+
+
 def _tensors(items: Sequence[Any], what: str) -> list[Tensor]:
     if isinstance(items, Tensor) or not len(items):
         raise ValueError(f"{what} needs a non-empty list of tensors")

@@ -114,6 +114,8 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
             f"a tensor holds real numbers; got data of dtype {array.dtype} "
             f"(from {type(data).__name__})"
         )
+    if dtype is None and array.dtype == np.bool_:  # a mask, as torch.tensor([True]) is
+        dtype = np.bool_
     if dtype is None:
         dtype = array.dtype if given_array and array.dtype in FLOAT_DTYPES else DEFAULT_DTYPE
     return np.array(array, dtype=dtype, copy=True)
@@ -139,6 +141,8 @@ class Tensor:
         self.data = _as_array(data, dtype)
         self.grad = None
         self.requires_grad = bool(requires_grad)
+        if self.requires_grad and self.data.dtype == np.bool_:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients (got a bool tensor)")
         self._ctx = None
 
     @classmethod
@@ -200,6 +204,8 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if self._ctx is not None and not requires_grad:
             raise ValueError("requires_grad_(False) is only for leaf tensors; use detach()")
+        if requires_grad and self.data.dtype == np.bool_:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients (got a bool tensor)")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -342,21 +348,103 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:  # other @ self
         return _ops.MatMul.apply(self._other(other), self)
 
+    def __abs__(self) -> Tensor:
+        return _ops.Abs.apply(self)
+
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.GetItem.apply(self, index=_ops.plain_index(index))
 
     # Comparisons give constant boolean tensors (for masks and `where`), never a graph.
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self.data < self._other(other).data)
+        return Tensor._wrap(np.asarray(self.data < self._other(other).data))
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self.data <= self._other(other).data)
+        return Tensor._wrap(np.asarray(self.data <= self._other(other).data))
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self.data > self._other(other).data)
+        return Tensor._wrap(np.asarray(self.data > self._other(other).data))
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self.data >= self._other(other).data)
+        return Tensor._wrap(np.asarray(self.data >= self._other(other).data))
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, (Tensor, int, float, np.ndarray, np.generic)):
+            return NotImplemented  # torch too: t == None is False, not elementwise
+        return Tensor._wrap(np.asarray(self.data == self._other(other).data))
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, (Tensor, int, float, np.ndarray, np.generic)):
+            return NotImplemented
+        return Tensor._wrap(np.asarray(self.data != self._other(other).data))
+
+    def gather(self, dim: int, index: Any) -> Tensor:
+        """out[i][j] = self[index[i][j]][j] for dim=0, as torch.gather."""
+        return _ops.Gather.apply(self, dim=int(dim), index=_ops.gather_index(index))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """`value` (a number or 0-d tensor) where the boolean `mask` is true, else self."""
+        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        if mask.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, got shape {value.shape}")
+        return _ops.MaskedFill.apply(self, self._other(value), mask=mask)
+
+    __hash__ = object.__hash__  # by identity, as in torch (== is elementwise)
+
+    lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
+
+    # ---- methods under torch's names (x.add(y, alpha=2) is x + 2·y) ------------------
+    def neg(self) -> Tensor:
+        return _ops.Neg.apply(self)
+
+    def add(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self + (other if alpha == 1 else self._other(other) * alpha)
+
+    def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
+        return self - (other if alpha == 1 else self._other(other) * alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return self * other
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is not None:
+            raise NotImplementedError(f"div(rounding_mode={rounding_mode!r}) is not supported; only None")
+        return self / other
+
+    def true_divide(self, other: Any) -> Tensor:
+        return self / other
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self**exponent
+
+    def matmul(self, other: Any) -> Tensor:
+        return self @ other
+
+    negative, subtract, multiply, divide = neg, sub, mul, div
+
+    # ---- conversions to Python numbers (one-element tensors only, as in torch) ------------
+    def _one_value(self) -> Any:
+        if self.data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (shape {self.shape})")
+        return self.data.reshape(()).item()
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            amount = "no values" if self.data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous (shape {self.shape})")
+        return bool(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self._one_value())
+
+    def __int__(self) -> int:
+        return int(self._one_value())
+
+    def __index__(self) -> int:
+        if self.data.dtype != np.bool_ or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._one_value())
 
     def __iter__(self) -> Iterator[Tensor]:
         for i in range(len(self)):

@@ -11,7 +11,9 @@ from nnwork.ops.elementwise import Where as Where, stable_sigmoid as stable_sigm
 from nnwork.ops.reductions import LogSoftmax as LogSoftmax, LogSumExp as LogSumExp
 from nnwork.ops.reductions import Max as Max, Mean as Mean, Softmax as Softmax, Sum as Sum
 from nnwork.ops.reductions import normalize_axis as normalize_axis
-from nnwork.ops.shape import Concatenate as Concatenate, GetItem as GetItem
+from nnwork.ops.shape import Concatenate as Concatenate
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
-from nnwork.ops.shape import plain_index as plain_index, transpose_axes as transpose_axes
+from nnwork.ops.shape import transpose_axes as transpose_axes
+from nnwork.ops.indexing import GetItem as GetItem, plain_index as plain_index
+from nnwork.ops.indexing import Gather as Gather, MaskedFill as MaskedFill, gather_index as gather_index
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError

@@ -77,41 +77,47 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """aᵖ for a constant p: ∂/∂a = p·aᵖ⁻¹."""
+    """aᵖ for a constant p: ∂/∂a = p·aᵖ⁻¹ (0 for p = 0). Like torch, 0⁻¹ is inf and (−1)^½
+    is nan, without a warning."""
 
     __slots__ = ("a", "exponent")
 
     def forward(self, a: np.ndarray, exponent: float) -> np.ndarray:
         self.a, self.exponent = a, exponent
-        if exponent == 2.0:
-            return a * a
-        return a ** np.asarray(exponent, dtype=a.dtype)
+        with np.errstate(all="ignore"):
+            if exponent == 2.0:
+                return a * a
+            return a ** np.asarray(exponent, dtype=a.dtype)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         p = self.exponent
         if p == 0.0:  # a⁰ = 1 is constant; p·aᵖ⁻¹ would give 0·∞ = nan at a = 0
             return (np.zeros_like(grad),)
-        if p == 2.0:
-            return (grad * (2 * self.a),)
-        return (grad * (p * self.a ** np.asarray(p - 1, dtype=self.a.dtype)),)
+        with np.errstate(all="ignore"):
+            if p == 2.0:
+                return (grad * (2 * self.a),)
+            return (grad * (p * self.a ** np.asarray(p - 1, dtype=self.a.dtype)),)
 
 
 class Pow(Function):
-    """aᵇ with both tensors: ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (taken as 0 where a = 0, b ≥ 0)."""
+    """aᵇ with both tensors: ∂/∂a = b·aᵇ⁻¹ (0 where b = 0, so 0⁰ gives 0 as in torch),
+    ∂/∂b = aᵇ·ln a (0 where a = 0 and b ≥ 0)."""
 
     __slots__ = ("a", "b", "out")
 
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a, self.b = a, b
-        self.out = a**b
+        with np.errstate(all="ignore"):  # 0⁻¹ = inf, (−1)^½ = nan, as in torch
+            self.out = a**b
         return self.out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = self.a, self.b
-        grad_a = grad * b * a ** (b - 1) if self.needs_grad[0] else None
-        grad_b = None
-        if self.needs_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):  # aᵇ·ln a is 0·(−∞) at a = 0
+        grad_a = grad_b = None
+        with np.errstate(all="ignore"):  # b·aᵇ⁻¹ is 0·∞ at a = b = 0; aᵇ·ln a is 0·(−∞) at a = 0
+            if self.needs_grad[0]:
+                grad_a = np.where(b == 0, 0, grad * b * a ** (b - 1))
+            if self.needs_grad[1]:
                 grad_b = grad * np.where((a == 0) & (b >= 0), 0, self.out * np.log(a))
         return grad_a, grad_b
 

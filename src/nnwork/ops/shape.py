@@ -1,13 +1,14 @@
-"""Ops that move values around without changing them: reshape, transpose, indexing,
-concatenate and stack. Their backward puts each gradient back where its value came from."""
+"""Ops that move values around without changing them: reshape, transpose, concatenate
+and stack (indexing: `indexing.py`). Their backward puts each gradient back where its value
+came from."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from nnwork.tensor import Function, Tensor
+from nnwork.tensor import Function
 
 
 class Reshape(Function):
@@ -42,49 +43,6 @@ class Transpose(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.transpose(np.argsort(self.axes)),)
-
-
-def plain_index(index: Any) -> Any:
-    """Turn tensors inside an index into integer or boolean arrays (indices carry no grad)."""
-    if isinstance(index, tuple):
-        return tuple(plain_index(i) for i in index)
-    if isinstance(index, Tensor):
-        index = index.data
-    if isinstance(index, (list, np.ndarray)):
-        array = np.asarray(index)
-        if array.dtype.kind == "f":
-            if not np.all(array == np.round(array)):
-                raise TypeError(f"index arrays must hold integers, got {array.dtype} values")
-            array = array.astype(np.intp)
-        return array
-    return index
-
-
-def _is_advanced(index: Any) -> bool:
-    parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, np.ndarray) for p in parts)
-
-
-class GetItem(Function):
-    """a[index], with NumPy's slicing and integer/boolean array indexing. An element picked
-    twice by an index array gets both gradients (np.add.at sums repeats)."""
-
-    __slots__ = ("shape", "dtype", "index")
-
-    def forward(self, a: np.ndarray, index: Any) -> np.ndarray:
-        self.shape, self.dtype, self.index = a.shape, a.dtype, index
-        try:
-            return a[index]
-        except IndexError as error:
-            raise IndexError(f"index {index!r} is invalid for a tensor of shape {a.shape}: {error}") from None
-
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        full = np.zeros(self.shape, dtype=self.dtype)
-        if _is_advanced(self.index):
-            np.add.at(full, self.index, grad)
-        else:
-            full[self.index] = grad
-        return (full,)
 
 
 class Concatenate(Function):
