@@ -15,3 +15,7 @@ from nnwork.ops.shape import Concatenate as Concatenate, GetItem as GetItem
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import plain_index as plain_index, transpose_axes as transpose_axes
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError
+from nnwork.ops.losses import BinaryCrossEntropy as BinaryCrossEntropy, WeightedMean as WeightedMean
+from nnwork.ops.class_losses import NLLLoss as NLLLoss
+from nnwork.ops.normalization import LayerNorm as LayerNorm
+from nnwork.ops.dropout import Dropout as Dropout
