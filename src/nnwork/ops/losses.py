@@ -11,7 +11,8 @@ import numpy as np
 
 from nnwork.tensor import Function
 
-BCE_EPSILON = 1e-12  # PyTorch's floor under p(1 − p) in the gradient of binary cross entropy
+# PyTorch's floor under p(1 − p) in the gradient of binary cross entropy: 1e-12 as a C float
+BCE_EPSILON = float(np.float32(1e-12))
 
 
 def mean_of(total: np.ndarray, count: int | np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -107,7 +108,7 @@ def check_classes(labels: np.ndarray, classes: int) -> None:
 class BinaryCrossEntropy(Function):
     """−w·[y·max(ln p, −100) + (1 − y)·max(ln(1 − p), −100)] for probabilities p ∈ [0, 1].
 
-    Gradients as PyTorch's kernel: ∂/∂p = w·(p − y) / max(p(1 − p), 1e-12) and
+    Gradients as PyTorch's kernel: ∂/∂p = w·(p − y) / max(p(1 − p), float32(1e-12)) and
     ∂/∂y = w·(ln(1 − p) − ln p), infinite at p = 0 or 1. Inputs (p, y) or (p, y, w).
     """
 
