@@ -21,7 +21,8 @@ class Dropout(Function):
         else:
             keep = rng.generator().random(x.shape, dtype=x.dtype) >= x.dtype.type(p)
             self.noise = keep * x.dtype.type(1 / (1 - p))
-        return x * self.noise
+        with np.errstate(invalid="ignore"):  # inf·0 is nan, as in PyTorch
+            return x * self.noise
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(grad * self.noise, grad.shape),)
