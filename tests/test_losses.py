@@ -302,3 +302,25 @@ def test_class_loss_errors() -> None:
         F.cross_entropy(t, np.full((2, 3), 1 / 3), ignore_index=1)
     with pytest.raises(TypeError, match="pass reduction= by keyword"):
         F.cross_entropy(t, [0, 1], "sum")
+
+
+def test_a_captured_cross_entropy_reads_ignored_and_bad_labels_of_each_batch() -> None:
+    """The plain fused op checks and masks the labels itself, so replays see each batch's."""
+    from nnwork import nn, optim
+
+    eager, model = nn.MLP([3, 8, 4], generator=0), nn.MLP([3, 8, 4], generator=0)
+    eager_opt, opt = optim.SGD(eager.parameters(), lr=0.1), optim.SGD(model.parameters(), lr=0.1)
+    step = nw.capture_step(model, F.cross_entropy, opt)
+    rng = np.random.default_rng(1)
+    for i in range(4):
+        x = rng.normal(size=(6, 3)).astype(np.float32)
+        labels = rng.integers(0, 4, size=6)
+        labels[: i] = -100  # none ignored in the captured step, more and more after
+        eager_opt.zero_grad()
+        loss = F.cross_entropy(eager(nw.tensor(x)), labels)
+        loss.backward()
+        eager_opt.step()
+        assert step(x, labels) == loss.item(), i
+    assert step.captures == 1
+    with pytest.raises(IndexError, match="Target 7 is out of bounds"):
+        step(x, np.array([0, 1, 2, 3, 7, 0]))
