@@ -320,7 +320,7 @@ LOSSES = [
          lambda a, b, reduction: TF.huber_loss(a, b, reduction, delta=0.5), {}),
         ("bce_with_logits", [(4, 3), (4, 3)], F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits,
          {"low": [-3, 0], "high": [3, 1]}),
-        ("cross_entropy", [(5, 4)], lambda x, reduction: F.cross_entropy(x, LABELS, reduction),
+        ("cross_entropy", [(5, 4)], lambda x, reduction: F.cross_entropy(x, LABELS, reduction=reduction),
          lambda x, reduction: TF.cross_entropy(x, torch.from_numpy(LABELS), reduction=reduction), {}),
     ]
     for reduction in ("mean", "sum", "none")

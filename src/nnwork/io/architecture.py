@@ -266,3 +266,4 @@ register_architecture(NeuronGraph, _describe_graph, _build_graph)
 
 # The tower modules register themselves the same way (imported last: it uses the helpers above).
 from nnwork.io import tower_architectures as _tower_architectures  # noqa: E402, F401
+from nnwork.io import layer_architectures as _layer_architectures  # noqa: E402, F401

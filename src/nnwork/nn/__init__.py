@@ -8,3 +8,5 @@ from nnwork.nn.layers import activation_module as activation_module
 from nnwork.nn.module import Module as Module, Parameter as Parameter
 from nnwork.nn.neuron import Neuron as Neuron, NeuronGraph as NeuronGraph
 from nnwork.nn.neuron import example_network as example_network
+from nnwork.nn.dropout import Dropout as Dropout
+from nnwork.nn.normalization import LayerNorm as LayerNorm

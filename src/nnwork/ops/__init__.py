@@ -17,3 +17,7 @@ from nnwork.ops.shape import transpose_axes as transpose_axes
 from nnwork.ops.indexing import GetItem as GetItem, plain_index as plain_index
 from nnwork.ops.indexing import Gather as Gather, MaskedFill as MaskedFill, gather_index as gather_index
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError
+from nnwork.ops.losses import BinaryCrossEntropy as BinaryCrossEntropy, WeightedMean as WeightedMean
+from nnwork.ops.class_losses import NLLLoss as NLLLoss
+from nnwork.ops.normalization import LayerNorm as LayerNorm
+from nnwork.ops.dropout import Dropout as Dropout
