@@ -3,6 +3,8 @@
 
 Each follows PyTorch's formulas for its value and gradient, so they agree at the edges as well
 (GELU(−inf) = nan, since −inf·Φ(−inf) = −inf·0; ELU's gradient is α·eˣ for x ≤ 0, so α at 0).
+Where PyTorch's scalar and vectorised kernels disagree (ELU's and Hardtanh's gradients at nan,
+which depend on where in the array the nan sits), these follow the vectorised one.
 """
 
 from __future__ import annotations
@@ -92,8 +94,8 @@ class SiLU(Function):
 
 
 class ELU(Function):
-    """scale·x for x > 0, else scale·α(eˣ − 1); derivative scale, or scale·α·eˣ where x ≤ 0.
-    scale = 1 is PyTorch's ELU; SELU is this with fixed α and scale."""
+    """scale·x for x > 0, else scale·α(eˣ − 1); derivative scale, or scale·α·eˣ where x ≤ 0
+    (nan at nan, as PyTorch's vectorised kernel). scale = 1 is ELU; SELU fixes α and scale."""
 
     __slots__ = ("a", "alpha", "scale")
 
@@ -106,7 +108,7 @@ class ELU(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         a = self.a
         with quiet():
-            slope = np.where(a <= 0, self.alpha * np.exp(np.minimum(a, 0)), 1) * self.scale
+            slope = np.where(a > 0, 1, self.alpha * np.exp(np.minimum(a, 0))) * self.scale
             return (grad * slope,)
 
 
@@ -125,14 +127,14 @@ class LogSigmoid(Function):
 
 
 class Hardtanh(Function):
-    """x clamped to [low, high]; derivative 1 strictly inside, 0 at and beyond the bounds
-    (unlike clamp, whose gradient passes at the bounds) and 1 at nan, as PyTorch."""
+    """x clamped to [low, high]; derivative 1 strictly inside, else 0: at the bounds too
+    (unlike clamp, whose gradient passes there) and at nan, as PyTorch's vectorised kernel."""
 
-    __slots__ = ("blocked",)
+    __slots__ = ("inside",)
 
     def forward(self, a: np.ndarray, low: float = -1.0, high: float = 1.0) -> np.ndarray:
-        self.blocked = (a <= low) | (a >= high)
+        self.inside = (a > low) & (a < high)
         return np.clip(a, a.dtype.type(low), a.dtype.type(high))
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (np.where(self.blocked, grad.dtype.type(0), grad),)
+        return (grad * self.inside,)

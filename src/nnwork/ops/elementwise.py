@@ -193,9 +193,9 @@ class Softplus(Function):
     __slots__ = ("scaled", "linear")
 
     def forward(self, a: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
-        scaled = a * a.dtype.type(beta) if beta != 1 else a
-        self.scaled, self.linear = scaled, scaled > threshold
-        with np.errstate(divide="ignore", invalid="ignore"):  # only beta = 0 divides by 0
+        with np.errstate(divide="ignore", invalid="ignore"):  # beta = 0: inf·0 and 1/0
+            scaled = a * a.dtype.type(beta) if beta != 1 else a
+            self.scaled, self.linear = scaled, scaled > threshold
             soft = np.maximum(scaled, 0) + np.log1p(np.exp(-np.abs(scaled)))
             if beta != 1:
                 soft /= a.dtype.type(beta)
