@@ -12,9 +12,16 @@ from nnwork.functions import matmul as matmul, max as max, mean as mean, reshape
 from nnwork.functions import sin as sin, sqrt as sqrt, stack as stack, sum as sum
 from nnwork.functions import transpose as transpose, where as where
 from nnwork.functions import gather as gather, masked_fill as masked_fill
+from nnwork.functions import acos as acos, arccos as arccos, arcsin as arcsin, arctan as arctan
+from nnwork.functions import arctan2 as arctan2, asin as asin, atan as atan, atan2 as atan2
+from nnwork.functions import ceil as ceil, cosh as cosh, expm1 as expm1, floor as floor
+from nnwork.functions import log10 as log10, log1p as log1p, log2 as log2, maximum as maximum
+from nnwork.functions import minimum as minimum, reciprocal as reciprocal, round as round
+from nnwork.functions import rsqrt as rsqrt, sign as sign, sinh as sinh, square as square, tan as tan
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh
+from nnwork.functional import selu as selu
 from nnwork.tensor import Tensor as Tensor, float32 as float32, float64 as float64
 from nnwork.tensor import tensor as tensor
 from nnwork import functional as functional, nn as nn

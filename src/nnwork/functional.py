@@ -13,7 +13,8 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.functions import as_tensor, where
-from nnwork.tensor import Tensor
+from nnwork.ops.activations import SELU_ALPHA, SELU_SCALE
+from nnwork.tensor import Tensor, real_number
 
 # ---- activations ---------------------------------------------------------------------
 def sigmoid(x: Tensor) -> Tensor:
@@ -33,9 +34,48 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     return x.leaky_relu(negative_slope)
 
 
-def softplus(x: Tensor) -> Tensor:
-    """ln(1 + eˣ), a smooth ReLU; exact at any |x|."""
-    return x.softplus()
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """ln(1 + e^βx)/β, a smooth ReLU, exact at any |x|; just x where βx > threshold (as torch)."""
+    return x.softplus(beta, threshold)
+
+
+GELU_APPROXIMATIONS = ("none", "tanh")
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x), Φ the standard normal distribution function; approximate="tanh" uses
+    ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
+    if approximate not in GELU_APPROXIMATIONS:
+        raise ValueError(f"`approximate` must be one of {GELU_APPROXIMATIONS}, got {approximate!r}")
+    return ops.GELU.apply(x, approximate=approximate)
+
+
+def silu(x: Tensor) -> Tensor:
+    """x·σ(x) (swish)."""
+    return ops.SiLU.apply(x)
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, else α(eˣ − 1)."""
+    return ops.ELU.apply(x, alpha=real_number(alpha, "alpha"))
+
+
+def selu(x: Tensor) -> Tensor:
+    """scale·elu(x, α) with the self-normalising α ≈ 1.6733 and scale ≈ 1.0507."""
+    return ops.ELU.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    """log σ(x) = −softplus(−x), exact at any |x|: logsigmoid(−1e4) = −1e4."""
+    return ops.LogSigmoid.apply(x)
+
+
+def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clamped to [min_val, max_val]; its gradient is 0 at the bounds themselves."""
+    low, high = real_number(min_val, "min_val"), real_number(max_val, "max_val")
+    if low > high:
+        raise ValueError(f"`min_val` ({min_val}) cannot be greater than `max_val` ({max_val})")
+    return ops.Hardtanh.apply(x, low=low, high=high)
 
 
 def identity(x: Tensor) -> Tensor:
@@ -49,6 +89,12 @@ ACTIVATION_FUNCTIONS = {
     "leaky_relu": leaky_relu,
     "softplus": softplus,
     "identity": identity,
+    "gelu": gelu,
+    "silu": silu,
+    "elu": elu,
+    "selu": selu,
+    "logsigmoid": logsigmoid,
+    "hardtanh": hardtanh,
 }
 
 

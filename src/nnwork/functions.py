@@ -44,6 +44,102 @@ def cos(x: Any) -> Tensor:
     return as_tensor(x).cos()
 
 
+def log1p(x: Any) -> Tensor:
+    return as_tensor(x).log1p()
+
+
+def expm1(x: Any) -> Tensor:
+    return as_tensor(x).expm1()
+
+
+def log2(x: Any) -> Tensor:
+    return as_tensor(x).log2()
+
+
+def log10(x: Any) -> Tensor:
+    return as_tensor(x).log10()
+
+
+def tan(x: Any) -> Tensor:
+    return as_tensor(x).tan()
+
+
+def asin(x: Any) -> Tensor:
+    return as_tensor(x).asin()
+
+
+def acos(x: Any) -> Tensor:
+    return as_tensor(x).acos()
+
+
+def atan(x: Any) -> Tensor:
+    return as_tensor(x).atan()
+
+
+def sinh(x: Any) -> Tensor:
+    return as_tensor(x).sinh()
+
+
+def cosh(x: Any) -> Tensor:
+    return as_tensor(x).cosh()
+
+
+def reciprocal(x: Any) -> Tensor:
+    return as_tensor(x).reciprocal()
+
+
+def rsqrt(x: Any) -> Tensor:
+    return as_tensor(x).rsqrt()
+
+
+def square(x: Any) -> Tensor:
+    return as_tensor(x).square()
+
+
+def sign(x: Any) -> Tensor:
+    return as_tensor(x).sign()
+
+
+def floor(x: Any) -> Tensor:
+    return as_tensor(x).floor()
+
+
+def ceil(x: Any) -> Tensor:
+    return as_tensor(x).ceil()
+
+
+arcsin, arccos, arctan = asin, acos, atan
+
+
+def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001
+    """x rounded to `decimals` places, halves to even (round(2.5) = 2), as torch.round."""
+    return as_tensor(x).round(decimals)
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both as tensors; a number takes the dtype of the other side's tensor."""
+    first = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
+    return as_tensor(a, first), as_tensor(b, first)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise max (broadcast); nan if either is nan; a tie splits the gradient in half."""
+    return ops.Maximum.apply(*_pair(a, b))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise min (broadcast); nan if either is nan; a tie splits the gradient in half."""
+    return ops.Minimum.apply(*_pair(a, b))
+
+
+def atan2(a: Any, b: Any) -> Tensor:
+    """The angle of the point (b, a) in (−π, π], elementwise (broadcast)."""
+    return ops.Atan2.apply(*_pair(a, b))
+
+
+arctan2 = atan2
+
+
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     return as_tensor(x).sum(axis, keepdims)
 

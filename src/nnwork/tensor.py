@@ -481,13 +481,79 @@ class Tensor:
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return _ops.LeakyReLU.apply(self, negative_slope=float(negative_slope))
 
-    def softplus(self) -> Tensor:
-        return _ops.Softplus.apply(self)
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        return _ops.Softplus.apply(self, beta=real_number(beta, "beta"), threshold=real_number(threshold, "threshold"))
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         return _ops.Clip.apply(self, low=min, high=max)
 
     clamp = clip
+
+    def log1p(self) -> Tensor:
+        return _ops.Log1p.apply(self)
+
+    def expm1(self) -> Tensor:
+        return _ops.Expm1.apply(self)
+
+    def log2(self) -> Tensor:
+        return _ops.Log2.apply(self)
+
+    def log10(self) -> Tensor:
+        return _ops.Log10.apply(self)
+
+    def tan(self) -> Tensor:
+        return _ops.Tan.apply(self)
+
+    def asin(self) -> Tensor:
+        return _ops.Asin.apply(self)
+
+    def acos(self) -> Tensor:
+        return _ops.Acos.apply(self)
+
+    def atan(self) -> Tensor:
+        return _ops.Atan.apply(self)
+
+    arcsin, arccos, arctan = asin, acos, atan
+
+    def sinh(self) -> Tensor:
+        return _ops.Sinh.apply(self)
+
+    def cosh(self) -> Tensor:
+        return _ops.Cosh.apply(self)
+
+    def reciprocal(self) -> Tensor:
+        return _ops.Reciprocal.apply(self)
+
+    def rsqrt(self) -> Tensor:
+        return _ops.Rsqrt.apply(self)
+
+    def square(self) -> Tensor:
+        return _ops.Square.apply(self)
+
+    def sign(self) -> Tensor:
+        return _ops.Sign.apply(self)
+
+    def floor(self) -> Tensor:
+        return _ops.Floor.apply(self)
+
+    def ceil(self) -> Tensor:
+        return _ops.Ceil.apply(self)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+            raise TypeError(f"`decimals` must be an integer, got {decimals!r}")
+        return _ops.Round.apply(self, decimals=int(decimals))
+
+    def maximum(self, other: Any) -> Tensor:
+        return _ops.Maximum.apply(self, self._other(other))
+
+    def minimum(self, other: Any) -> Tensor:
+        return _ops.Minimum.apply(self, self._other(other))
+
+    def atan2(self, other: Any) -> Tensor:
+        return _ops.Atan2.apply(self, self._other(other))
+
+    arctan2 = atan2
 
     def to(self, dtype: Any) -> Tensor:
         """The same values as `dtype` (float32 or float64); gradients flow back through."""
@@ -537,6 +603,13 @@ class Tensor:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         return _ops.Transpose.apply(self, axes=_ops.transpose_axes(axes, self.ndim))
+
+
+def real_number(value: Any, name: str) -> float:
+    """A real-number option of an op (`beta`, `alpha`, ...) as a float, or a TypeError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"`{name}` must be a real number, got {value!r}")
+    return float(value)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -11,6 +11,7 @@ from typing import Any
 from nnwork.cli import RunFailed, UsageError
 from nnwork.commands import add_threads_option, r_squared, thread_count
 from nnwork.commands.progress import ProgressBar
+from nnwork.nn import ACTIVATIONS
 
 EXAMPLES = """examples:
   nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
@@ -34,7 +35,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--x", dest="x_columns", help="input columns of the CSV, by name or 1-based number (default: all but the last)")
     p.add_argument("--y", dest="y_columns", help="output columns of the CSV (default: the last)")
     p.add_argument("--hidden", help="hidden layer sizes (default 64,64; 16,16 with --optimizer lm)")
-    p.add_argument("--activation", default="tanh", help="tanh, sigmoid, relu, leaky_relu, softplus (default tanh)")
+    p.add_argument("--activation", default="tanh", help=f"{', '.join(ACTIVATIONS)} (default tanh)")
     p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs, lm (Levenberg–Marquardt: small networks, least squares) (default adam)")
     p.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
     p.add_argument("--epochs", type=int, default=500, help="at most this many epochs (default 500)")

@@ -254,9 +254,41 @@ register_architecture(
 )
 register_architecture(Sequential, lambda m: {"modules": [architecture(c) for c in m]}, _build_sequential)
 register_architecture(LeakyReLU, lambda m: {"negative_slope": m.negative_slope}, _build_leaky_relu)
-for _cls in (layers.Sigmoid, layers.Tanh, layers.ReLU, layers.Softplus, layers.Identity):
+for _cls in (layers.Sigmoid, layers.Tanh, layers.ReLU, layers.Identity):
     register_architecture(_cls, lambda m: {}, _no_fields(_cls))
 del _cls
+for _cls in (layers.SiLU, layers.SELU, layers.LogSigmoid):
+    register_architecture(_cls, lambda m: {}, _no_fields(_cls))
+del _cls
+
+
+def _options(cls: type[Module], defaults: dict[str, Any]) -> tuple[Describe, Build]:
+    """describe/build for an activation whose constructor takes these options. A field left
+    out takes its default (files written before Softplus had options have none)."""
+
+    def describe(module: Module) -> dict[str, Any]:
+        return {name: getattr(module, name) for name in defaults}
+
+    def build_activation(spec: dict[str, Any]) -> Module:
+        unknown = [k for k in spec if k not in defaults]
+        if unknown:
+            raise ValueError(f"{cls.__name__} architecture: unknown fields {unknown}")
+        options = {**defaults, **spec}
+        for name, value in options.items():
+            if isinstance(defaults[name], str):
+                if not isinstance(value, str):
+                    raise ValueError(f"{cls.__name__} architecture: `{name}` must be a string, got {value!r:.50}")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{cls.__name__} architecture: `{name}` must be a finite number, got {value!r:.50}")
+        return cls(**options)
+
+    return describe, build_activation
+
+
+register_architecture(layers.Softplus, *_options(layers.Softplus, {"beta": 1.0, "threshold": 20.0}))
+register_architecture(layers.GELU, *_options(layers.GELU, {"approximate": "none"}))
+register_architecture(layers.ELU, *_options(layers.ELU, {"alpha": 1.0}))
+register_architecture(layers.Hardtanh, *_options(layers.Hardtanh, {"min_val": -1.0, "max_val": 1.0}))
 register_architecture(
     Neuron,
     lambda m: {"n_inputs": m.n_inputs, "activation": m.activation, "dtype": _dtype_name(m)},

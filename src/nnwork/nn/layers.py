@@ -9,7 +9,7 @@ import numpy as np
 from nnwork import functional as F
 from nnwork import rng
 from nnwork.nn.module import Module, Parameter, pack_parameters
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, real_number
 
 INITS = ("xavier", "he")
 
@@ -85,10 +85,6 @@ class ReLU(Activation):
     function = staticmethod(F.relu)
 
 
-class Softplus(Activation):
-    function = staticmethod(F.softplus)
-
-
 class Identity(Activation):
     function = staticmethod(F.identity)
 
@@ -105,6 +101,78 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}"
 
 
+class Softplus(Module):
+    """ln(1 + e^βx)/β, and x where βx > threshold (as torch.nn.Softplus)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = real_number(beta, "beta"), real_number(threshold, "threshold")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class GELU(Module):
+    """x·Φ(x); approximate="tanh" for the tanh formula (as torch.nn.GELU)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in F.GELU_APPROXIMATIONS:
+            raise ValueError(f"`approximate` must be one of {F.GELU_APPROXIMATIONS}, got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class ELU(Module):
+    """x for x > 0, else α(eˣ − 1) (as torch.nn.ELU)."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = real_number(alpha, "alpha")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Hardtanh(Module):
+    """x clamped to [min_val, max_val] (as torch.nn.Hardtanh)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        super().__init__()
+        self.min_val, self.max_val = real_number(min_val, "min_val"), real_number(max_val, "max_val")
+        if self.min_val > self.max_val:
+            raise ValueError(f"`min_val` ({min_val}) cannot be greater than `max_val` ({max_val})")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class SiLU(Activation):
+    function = staticmethod(F.silu)
+
+
+class SELU(Activation):
+    function = staticmethod(F.selu)
+
+
+class LogSigmoid(Activation):
+    function = staticmethod(F.logsigmoid)
+
+
 ACTIVATIONS: dict[str, type[Module]] = {
     "sigmoid": Sigmoid,
     "tanh": Tanh,
@@ -112,6 +180,12 @@ ACTIVATIONS: dict[str, type[Module]] = {
     "leaky_relu": LeakyReLU,
     "softplus": Softplus,
     "identity": Identity,
+    "gelu": GELU,
+    "silu": SiLU,
+    "elu": ELU,
+    "selu": SELU,
+    "logsigmoid": LogSigmoid,
+    "hardtanh": Hardtanh,
 }
 
 

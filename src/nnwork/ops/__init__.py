@@ -8,6 +8,16 @@ from nnwork.ops.elementwise import Exp as Exp, LeakyReLU as LeakyReLU, Log as Lo
 from nnwork.ops.elementwise import ReLU as ReLU, Sigmoid as Sigmoid, Sin as Sin
 from nnwork.ops.elementwise import Softplus as Softplus, Sqrt as Sqrt, Tanh as Tanh
 from nnwork.ops.elementwise import Where as Where, stable_sigmoid as stable_sigmoid
+from nnwork.ops.elementwise import torch_sign as torch_sign
+from nnwork.ops.math import Acos as Acos, Asin as Asin, Atan as Atan, Ceil as Ceil
+from nnwork.ops.math import Cosh as Cosh, Expm1 as Expm1, Floor as Floor, Log10 as Log10
+from nnwork.ops.math import Log1p as Log1p, Log2 as Log2
+from nnwork.ops.math import Reciprocal as Reciprocal, Round as Round, Rsqrt as Rsqrt, Sign as Sign
+from nnwork.ops.math import Sinh as Sinh, Square as Square, Tan as Tan
+from nnwork.ops.binary import Atan2 as Atan2, Maximum as Maximum, Minimum as Minimum
+from nnwork.ops.activations import ELU as ELU, GELU as GELU, Hardtanh as Hardtanh
+from nnwork.ops.activations import LogSigmoid as LogSigmoid, SiLU as SiLU, erfc as erfc
+from nnwork.ops.activations import normal_cdf as normal_cdf
 from nnwork.ops.reductions import LogSoftmax as LogSoftmax, LogSumExp as LogSumExp
 from nnwork.ops.reductions import Max as Max, Mean as Mean, Softmax as Softmax, Sum as Sum
 from nnwork.ops.reductions import normalize_axis as normalize_axis

@@ -2,6 +2,9 @@
 
 Where the derivative is a function of the output (exp, sigmoid, tanh), backward uses the saved
 output instead of recomputing: σ' = σ(1 − σ), tanh' = 1 − tanh².
+
+Outside a function's domain, or where it overflows, the result is PyTorch's (log 0 = −inf,
+log(−1) = nan, e¹⁰⁰⁰⁰ = inf), without NumPy's warnings: `np.errstate` silences exactly those.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ class Exp(Function):
     __slots__ = ("out",)
 
     def forward(self, a: np.ndarray) -> np.ndarray:
-        self.out = np.exp(a)
+        with np.errstate(over="ignore"):
+            self.out = np.exp(a)
         return self.out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
@@ -31,27 +35,31 @@ class Log(Function):
 
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.a = a
-        return np.log(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(a)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad / self.a,)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (grad / self.a,)
 
 
 class Sqrt(Function):
-    """√x; derivative 1/(2√x)."""
+    """√x; derivative 1/(2√x) (inf at 0, as PyTorch)."""
 
     __slots__ = ("out",)
 
     def forward(self, a: np.ndarray) -> np.ndarray:
-        self.out = np.sqrt(a)
+        with np.errstate(invalid="ignore"):
+            self.out = np.sqrt(a)
         return self.out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad / (2 * self.out),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (grad / (2 * self.out),)
 
 
 class Abs(Function):
-    """|x|; derivative sign(x), taken as 0 at 0 (as PyTorch does)."""
+    """|x|; derivative sign(x), taken as 0 at 0 and at nan (as PyTorch does)."""
 
     __slots__ = ("a",)
 
@@ -60,7 +68,12 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad * np.sign(self.a),)
+        return (grad * torch_sign(self.a),)
+
+
+def torch_sign(a: np.ndarray) -> np.ndarray:
+    """sign(x) ∈ {−1, 0, 1}, with PyTorch's sign(nan) = 0 (NumPy's is nan)."""
+    return np.nan_to_num(np.sign(a, out=np.empty_like(a)), copy=False)
 
 
 class Sin(Function):
@@ -70,10 +83,12 @@ class Sin(Function):
 
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.a = a
-        return np.sin(a)
+        with np.errstate(invalid="ignore"):  # sin(±inf) = nan
+            return np.sin(a)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad * np.cos(self.a),)
+        with np.errstate(invalid="ignore"):
+            return (grad * np.cos(self.a),)
 
 
 class Cos(Function):
@@ -83,10 +98,12 @@ class Cos(Function):
 
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.a = a
-        return np.cos(a)
+        with np.errstate(invalid="ignore"):  # sin(±inf) = nan
+            return np.cos(a)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad * -np.sin(self.a),)
+        with np.errstate(invalid="ignore"):
+            return (grad * -np.sin(self.a),)
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -135,17 +152,23 @@ class Tanh(Function):
 
 
 class ReLU(Function):
-    """max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
+    """max(x, 0); derivative 0 where x ≤ 0, else 1 (so 0 at x = 0 and 1 at nan, as PyTorch)."""
 
-    __slots__ = ("positive",)
+    __slots__ = ("passes",)
     writes_into = True
 
     def forward(self, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        self.positive = a > 0
-        return np.multiply(a, self.positive, out=out)
+        self.passes = ~(a <= 0)  # as torch: only x ≤ 0 blocks the gradient (nan lets it pass)
+        # Not x·(x > 0), which is nan at −inf; and against an array of zeros, not the scalar 0,
+        # because NumPy's array-with-array loop is much faster than its array-with-scalar one.
+        if out is None:
+            out = np.zeros_like(a)
+        else:
+            out.fill(0)
+        return np.maximum(a, out, out=out)
 
     def backward(self, grad: np.ndarray, out: tuple[np.ndarray | None, ...] = (None,)) -> tuple[np.ndarray]:
-        return (np.multiply(grad, self.positive, out=out[0]),)
+        return (np.multiply(grad, self.passes, out=out[0]),)
 
 
 class LeakyReLU(Function):
@@ -164,17 +187,22 @@ class LeakyReLU(Function):
 
 
 class Softplus(Function):
-    """ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), exact and warning-free at any |x|; σ is its
-    derivative."""
+    """ln(1 + e^βx)/β, computed as (max(βx, 0) + ln(1 + e^−|βx|))/β, exact and warning-free at
+    any |x|; as in PyTorch, just x where βx > threshold. Its derivative is σ(βx) (1 there)."""
 
-    __slots__ = ("a",)
+    __slots__ = ("scaled", "linear")
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        self.a = a
-        return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+    def forward(self, a: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):  # beta = 0: inf·0 and 1/0
+            scaled = a * a.dtype.type(beta) if beta != 1 else a
+            self.scaled, self.linear = scaled, scaled > threshold
+            soft = np.maximum(scaled, 0) + np.log1p(np.exp(-np.abs(scaled)))
+            if beta != 1:
+                soft /= a.dtype.type(beta)
+        return np.where(self.linear, a, soft)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad * stable_sigmoid(self.a),)
+        return (np.where(self.linear, grad, grad * stable_sigmoid(self.scaled)),)
 
 
 class Clip(Function):
