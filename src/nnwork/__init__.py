@@ -11,6 +11,10 @@ from nnwork.functions import concatenate as concatenate, cos as cos, exp as exp,
 from nnwork.functions import matmul as matmul, max as max, mean as mean, reshape as reshape
 from nnwork.functions import sin as sin, sqrt as sqrt, stack as stack, sum as sum
 from nnwork.functions import transpose as transpose, where as where
+from nnwork.functions import chunk as chunk, dot as dot, flatten as flatten, flip as flip
+from nnwork.functions import mm as mm, moveaxis as moveaxis, movedim as movedim, mv as mv
+from nnwork.functions import outer as outer, permute as permute, split as split
+from nnwork.functions import squeeze as squeeze, t as t, unsqueeze as unsqueeze
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh

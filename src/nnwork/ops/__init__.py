@@ -15,3 +15,4 @@ from nnwork.ops.shape import Concatenate as Concatenate, GetItem as GetItem
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import plain_index as plain_index, transpose_axes as transpose_axes
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError
+from nnwork.ops.views import Expand as Expand, Flip as Flip, Outer as Outer, Repeat as Repeat
