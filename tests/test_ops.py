@@ -217,13 +217,14 @@ SHAPE = [
     case("nw.reshape", [(2, 3, 4)], lambda x: nw.reshape(x, (6, 4)), lambda x: torch.reshape(x, (6, 4))),
     case("flatten", [(2, 3, 4)], lambda x: x.flatten(), lambda x: x.flatten()),
     case("T", [(3, 4)], lambda x: x.T, lambda x: x.T),
-    case("T_3d", [(2, 3, 4)], lambda x: x.T, lambda x: x.permute(2, 1, 0)),
-    case("transpose_no_axes", [(3, 4)], lambda x: x.transpose(), lambda x: x.permute(1, 0)),
-    case("transpose_axes", [(2, 3, 4)], lambda x: x.transpose(1, 0, 2), lambda x: x.permute(1, 0, 2)),
-    case("transpose_tuple", [(2, 3, 4)], lambda x: x.transpose((2, 0, 1)), lambda x: x.permute(2, 0, 1)),
-    case("transpose_negative", [(2, 3, 4)], lambda x: x.transpose(-1, 0, -2), lambda x: x.permute(2, 0, 1)),
-    case("nw.transpose", [(2, 3, 4)], lambda x: nw.transpose(x, (0, 2, 1)), lambda x: x.permute(0, 2, 1)),
-    case("nw.transpose_default", [(3, 4)], nw.transpose, lambda x: x.permute(1, 0)),
+    case("mT_3d", [(2, 3, 4)], lambda x: x.mT, lambda x: x.mT),
+    case("transpose_2d", [(3, 4)], lambda x: x.transpose(0, 1), lambda x: x.transpose(0, 1)),
+    case("transpose_3d", [(2, 3, 4)], lambda x: x.transpose(1, 2), lambda x: x.transpose(1, 2)),
+    case("permute_axes", [(2, 3, 4)], lambda x: x.permute(1, 0, 2), lambda x: x.permute(1, 0, 2)),
+    case("permute_tuple", [(2, 3, 4)], lambda x: x.permute((2, 0, 1)), lambda x: x.permute(2, 0, 1)),
+    case("permute_negative", [(2, 3, 4)], lambda x: x.permute(-1, 0, -2), lambda x: x.permute(2, 0, 1)),
+    case("nw.transpose", [(2, 3, 4)], lambda x: nw.transpose(x, 0, -1), lambda x: torch.transpose(x, 0, -1)),
+    case("nw.permute", [(2, 3, 4)], lambda x: nw.permute(x, (0, 2, 1)), lambda x: torch.permute(x, (0, 2, 1))),
 ]
 
 INDEXING = [

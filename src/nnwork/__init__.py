@@ -18,6 +18,10 @@ from nnwork.functions import ceil as ceil, cosh as cosh, expm1 as expm1, floor a
 from nnwork.functions import log10 as log10, log1p as log1p, log2 as log2, maximum as maximum
 from nnwork.functions import minimum as minimum, reciprocal as reciprocal, round as round
 from nnwork.functions import rsqrt as rsqrt, sign as sign, sinh as sinh, square as square, tan as tan
+from nnwork.functions import chunk as chunk, dot as dot, flatten as flatten, flip as flip
+from nnwork.functions import mm as mm, moveaxis as moveaxis, movedim as movedim, mv as mv
+from nnwork.functions import outer as outer, permute as permute, split as split
+from nnwork.functions import squeeze as squeeze, t as t, unsqueeze as unsqueeze
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh

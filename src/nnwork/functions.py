@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from nnwork import ops
+from nnwork.ops import views
 from nnwork.tensor import Tensor
 
 
@@ -160,8 +161,65 @@ def reshape(x: Any, shape: Sequence[int]) -> Tensor:
     return as_tensor(x).reshape(shape)
 
 
-def transpose(x: Any, axes: Sequence[int] = ()) -> Tensor:
-    return as_tensor(x).transpose(tuple(axes))
+def transpose(x: Any, dim0: int, dim1: int) -> Tensor:
+    """`x` with dims `dim0` and `dim1` swapped (PyTorch's meaning; see `permute`)."""
+    return as_tensor(x).transpose(dim0, dim1)
+
+
+def permute(x: Any, dims: Sequence[int]) -> Tensor:
+    """`x` with its dims reordered as `dims` (NumPy's transpose)."""
+    return as_tensor(x).permute(dims)
+
+
+def t(x: Any) -> Tensor:
+    return as_tensor(x).t()
+
+
+def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    return as_tensor(x).movedim(source, destination)
+
+
+moveaxis = movedim
+
+
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return as_tensor(x).flatten(start_dim, end_dim)
+
+
+def squeeze(x: Any, dim: int | Sequence[int] | None = None) -> Tensor:
+    return as_tensor(x).squeeze(dim)
+
+
+def unsqueeze(x: Any, dim: int) -> Tensor:
+    return as_tensor(x).unsqueeze(dim)
+
+
+def flip(x: Any, dims: Sequence[int]) -> Tensor:
+    return as_tensor(x).flip(dims)
+
+
+def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    return as_tensor(x).split(split_size_or_sections, dim)
+
+
+def chunk(x: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    return as_tensor(x).chunk(chunks, dim)
+
+
+def dot(a: Any, b: Any) -> Tensor:
+    return as_tensor(a).dot(b)
+
+
+def outer(a: Any, b: Any) -> Tensor:
+    return as_tensor(a).outer(b)
+
+
+def mm(a: Any, b: Any) -> Tensor:
+    return as_tensor(a).mm(b)
+
+
+def mv(a: Any, b: Any) -> Tensor:
+    return as_tensor(a).mv(b)
 
 
 def clip(x: Any, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
@@ -194,18 +252,26 @@ def _tensors(items: Sequence[Any], what: str) -> list[Tensor]:
     return [as_tensor(t) for t in items]
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
+def _dim_or_axis(dim: int | None, axis: int | None) -> int:
+    if dim is not None and axis is not None:
+        raise TypeError(f"give `dim` or its alias `axis`, not both (got dim={dim}, axis={axis})")
+    return 0 if dim is None and axis is None else dim if dim is not None else axis  # type: ignore[return-value]
+
+
+def concatenate(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim (`axis` is an alias of `dim`, as in torch). As in
+    torch, 1-D empty tensors are left out, whatever the other shapes."""
     parts = _tensors(tensors, "concatenate")
-    axis_ = ops.normalize_axis(axis, parts[0].ndim)[0]  # type: ignore[index]
-    return ops.Concatenate.apply(*parts, axis=axis_)
+    shaped = [p for p in parts if p.shape != (0,)] or parts
+    dim_ = views.dim_index(_dim_or_axis(dim, axis), shaped[0].ndim)
+    return ops.Concatenate.apply(*parts, axis=dim_)
 
 
 cat = concatenate
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shape tensors along a new axis."""
+def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join same-shape tensors along a new dim (`axis` is an alias of `dim`)."""
     parts = _tensors(tensors, "stack")
-    axis_ = ops.normalize_axis(axis, parts[0].ndim + 1)[0]  # type: ignore[index]
-    return ops.Stack.apply(*parts, axis=axis_)
+    dim_ = views.dim_index(_dim_or_axis(dim, axis), parts[0].ndim + 1)
+    return ops.Stack.apply(*parts, axis=dim_)

@@ -13,6 +13,7 @@ at every node, summing where a tensor was used more than once, and freeing the g
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -25,6 +26,13 @@ DEFAULT_DTYPE = np.dtype(np.float32)
 
 float32 = np.float32
 float64 = np.float64
+
+_T_DEPRECATED = (  # torch's warnings for x.T on a 0-d tensor, and on any other ndim but 2
+    "Tensor.T is deprecated on 0-D tensors (it is the identity)",
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+    "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+    "matrices or `x.permute(*range(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+)
 
 
 class Function:
@@ -167,7 +175,20 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        return self.transpose()
+        """All dims reversed; torch warns that this is deprecated unless the tensor is 2-D."""
+        if self.data.ndim != 2:
+            warnings.warn(_T_DEPRECATED[min(self.data.ndim, 1)], UserWarning, stacklevel=2)
+        return _ops.Transpose.apply(self, axes=tuple(reversed(range(self.data.ndim))))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dims swapped (a batch of matrices transposed)."""
+        if self.data.ndim < 2:
+            if self.data.ndim == 1:
+                raise ValueError("mT needs a matrix or a batch of matrices, got a 1-D tensor")
+            warnings.warn("Tensor.mT is deprecated on 0-D tensors (it is the identity)", UserWarning, stacklevel=2)
+            return _ops.Transpose.apply(self, axes=())
+        return self.transpose(-2, -1)
 
     @property
     def grad_fn(self) -> Function | None:
@@ -591,18 +612,110 @@ class Tensor:
         return _ops.LogSoftmax.apply(self, axis=_ops.normalize_axis(axis, self.ndim))
 
     # ---- shape ------------------------------------------------------------------------
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (a tuple), or the size of dim `dim` (an int)."""
+        if dim is None:
+            return self.data.shape
+        if self.data.ndim == 0:
+            raise IndexError(f"size(dim={dim}) of a 0-d tensor: it has no dimensions")
+        return self.data.shape[_views.dim_index(dim, self.data.ndim)]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
     def reshape(self, *shape: Any) -> Tensor:
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return _ops.Reshape.apply(self, shape=tuple(int(s) for s in shape))
+        """The same values in `shape` (ints or one tuple; one size may be -1, inferred)."""
+        return _ops.Reshape.apply(self, shape=_views.int_args(shape, "shape"))
 
-    def flatten(self) -> Tensor:
-        return self.reshape(-1)
+    view = reshape  # no in-place ops on tensors, so sharing memory or not cannot show
 
-    def transpose(self, *axes: int) -> Tensor:
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return _ops.Transpose.apply(self, axes=_ops.transpose_axes(axes, self.ndim))
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return _ops.Reshape.apply(self, shape=other.shape)
+
+    view_as = reshape_as
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dims start_dim..end_dim joined into one (a 0-d tensor becomes shape (1,))."""
+        return _ops.Reshape.apply(self, shape=_views.flatten_shape(self.shape, start_dim, end_dim))
+
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """Without its size-1 dims: all of them, or those among `dim` (an int or a tuple)."""
+        return _ops.Reshape.apply(self, shape=_views.squeeze_shape(self.shape, dim))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A size-1 dim inserted at `dim` (a dim of the result, in [-ndim-1, ndim])."""
+        return _ops.Reshape.apply(self, shape=_views.unsqueeze_shape(self.shape, dim))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Dims `dim0` and `dim1` swapped (PyTorch's meaning; `permute` takes all the dims)."""
+        axes = list(range(self.data.ndim))
+        d0, d1 = _views.dim_index(dim0, self.ndim, "dim0"), _views.dim_index(dim1, self.ndim, "dim1")
+        if axes:
+            axes[d0], axes[d1] = axes[d1], axes[d0]
+        return _ops.Transpose.apply(self, axes=tuple(axes))
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Dims reordered: dim i of the result is dim `dims[i]` of self (NumPy's transpose)."""
+        return _ops.Transpose.apply(self, axes=_ops.transpose_axes(_views.int_args(dims, "dims"), self.ndim))
+
+    def t(self) -> Tensor:
+        """A matrix transposed; 0-d and 1-D tensors are returned as they are."""
+        if self.data.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, got shape {self.shape}; use mT or permute")
+        return _ops.Transpose.apply(self, axes=tuple(reversed(range(self.data.ndim))))
+
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        return _ops.Transpose.apply(self, axes=_views.movedim_axes(source, destination, self.ndim))
+
+    moveaxis = movedim
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Size-1 dims repeated to `sizes` (-1 keeps a size; new dims go in front)."""
+        shape = _views.expand_shape(self.shape, _views.int_args(sizes, "sizes"))
+        return _ops.Expand.apply(self, shape=shape)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _ops.Expand.apply(self, shape=_views.expand_shape(self.shape, other.shape))
+
+    def repeat(self, *repeats: Any) -> Tensor:
+        """The tensor tiled `repeats[i]` times along dim i (extra leading repeats add dims)."""
+        return _ops.Repeat.apply(self, repeats=_views.int_args(repeats, "repeats"))
+
+    def flip(self, *dims: Any) -> Tensor:
+        """The elements along `dims` in reverse order."""
+        return _ops.Flip.apply(self, dims=_views.dim_indices(_views.int_args(dims, "dims"), self.ndim))
+
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces along `dim` of split_size_or_sections elements each (the last may be
+        smaller), or of the sizes in that list."""
+        return tuple(self[i] for i in _views.split_indices(self.shape, split_size_or_sections, dim))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+        return tuple(self[i] for i in _views.chunk_indices(self.shape, chunks, dim))
+
+    # ---- matrix products (`@` is matmul, with broadcasting) ---------------------------
+    def dot(self, other: Any) -> Tensor:
+        """Σᵢ aᵢ·bᵢ of two 1-D tensors of one size and dtype."""
+        other = self._other(other)
+        _views.check_matrix_product("dot", self.data, other.data, (1, 1))
+        return _ops.MatMul.apply(self, other)
+
+    def outer(self, other: Any) -> Tensor:
+        """out[i, j] = a[i]·b[j] of two 1-D tensors."""
+        return _ops.Outer.apply(self, self._other(other))
+
+    def mm(self, other: Any) -> Tensor:
+        """The product of two matrices (no broadcasting)."""
+        other = self._other(other)
+        _views.check_matrix_product("mm", self.data, other.data, (2, 2))
+        return _ops.MatMul.apply(self, other)
+
+    def mv(self, other: Any) -> Tensor:
+        """A matrix times a vector."""
+        other = self._other(other)
+        _views.check_matrix_product("mv", self.data, other.data, (2, 1))
+        return _ops.MatMul.apply(self, other)
 
 
 def real_number(value: Any, name: str) -> float:
@@ -638,3 +751,4 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 
 
 from nnwork import ops as _ops  # noqa: E402  (ops needs Tensor and Function defined first)
+from nnwork.ops import views as _views  # noqa: E402

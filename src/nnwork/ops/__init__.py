@@ -31,3 +31,4 @@ from nnwork.ops.losses import BinaryCrossEntropy as BinaryCrossEntropy, Weighted
 from nnwork.ops.class_losses import NLLLoss as NLLLoss
 from nnwork.ops.normalization import LayerNorm as LayerNorm
 from nnwork.ops.dropout import Dropout as Dropout
+from nnwork.ops.views import Expand as Expand, Flip as Flip, Outer as Outer, Repeat as Repeat

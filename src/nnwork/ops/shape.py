@@ -8,6 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
+from nnwork.ops.views import dim_indices, reshape_shape
 from nnwork.tensor import Function
 
 
@@ -16,22 +17,17 @@ class Reshape(Function):
 
     def forward(self, a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         self.shape = a.shape
-        try:
-            return a.reshape(shape)
-        except ValueError:
-            raise ValueError(f"cannot reshape a tensor of shape {a.shape} into {shape}") from None
+        return a.reshape(reshape_shape(a.shape, shape))
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
 
 
-def transpose_axes(axes: Sequence[int], ndim: int) -> tuple[int, ...]:
-    """Axes for transpose: reversed when none are given, else a checked permutation."""
-    if not axes:
-        return tuple(reversed(range(ndim)))
-    if any(not -ndim <= a < ndim for a in axes) or sorted(a % ndim for a in axes) != list(range(ndim)):
-        raise ValueError(f"transpose axes {tuple(axes)} are not a permutation of {ndim} axes")
-    return tuple(a % ndim for a in axes)
+def transpose_axes(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
+    """`dims` for permute, checked to be a permutation of the tensor's `ndim` dims."""
+    if len(dims) != ndim:
+        raise ValueError(f"permute: `dims` {tuple(dims)} must name each of the tensor's {ndim} dims once")
+    return dim_indices(tuple(dims), ndim, "dims") if ndim else ()
 
 
 class Transpose(Function):
@@ -48,33 +44,43 @@ class Transpose(Function):
 class Concatenate(Function):
     """Join tensors along an existing axis; backward splits the gradient at the seams."""
 
-    __slots__ = ("axis", "splits")
+    __slots__ = ("axis", "splits", "dtypes", "joined")
 
     def forward(self, *arrays: np.ndarray, axis: int) -> np.ndarray:
+        # As in torch, 1-D empty tensors (shape (0,)) take no part: they fit with any shape.
+        self.joined = [a.shape != (0,) for a in arrays]
+        parts = [a for a, joined in zip(arrays, self.joined) if joined] or [arrays[0]]
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        if any(a.ndim == 0 for a in parts):
+            raise ValueError(f"cat: a 0-d tensor cannot be concatenated (shapes {shapes}); stack them instead")
         try:
-            out = np.concatenate(arrays, axis=axis)
+            out = np.concatenate(parts, axis=axis)
         except ValueError:  # NumPy checks the shapes before we read a.shape[axis] below
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise ValueError(f"cannot concatenate shapes {shapes} along axis {axis}") from None
-        self.axis = axis
-        self.splits = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+            raise ValueError(f"cannot concatenate shapes {shapes} along dim {axis}") from None
+        self.axis, self.dtypes = axis, [a.dtype for a in arrays]
+        self.splits = np.cumsum([a.shape[axis] for a in parts])[:-1]
         return out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, ...]:
-        return tuple(np.split(grad, self.splits, axis=self.axis))
+        pieces = iter(np.split(grad, self.splits, axis=self.axis))
+        return tuple(
+            next(pieces).astype(dtype, copy=False) if joined else np.zeros(0, dtype)
+            for joined, dtype in zip(self.joined, self.dtypes)
+        )
 
 
 class Stack(Function):
     """Join same-shape tensors along a new axis; backward takes each slice back out."""
 
-    __slots__ = ("axis", "count")
+    __slots__ = ("axis", "dtypes")
 
     def forward(self, *arrays: np.ndarray, axis: int) -> np.ndarray:
-        self.axis, self.count = axis, len(arrays)
+        self.axis, self.dtypes = axis, [a.dtype for a in arrays]
         if len({a.shape for a in arrays}) > 1:
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise ValueError(f"stack needs tensors of one shape, got {shapes}")
         return np.stack(arrays, axis=axis)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, ...]:
-        return tuple(np.take(grad, i, axis=self.axis) for i in range(self.count))
+        pieces = (np.take(grad, i, axis=self.axis) for i in range(len(self.dtypes)))
+        return tuple(piece.astype(dtype, copy=False) for piece, dtype in zip(pieces, self.dtypes))
