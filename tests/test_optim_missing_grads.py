@@ -97,10 +97,13 @@ class Loose:
                 total = total + (p * p * 0.5 + p * w).sum()
         return x * total
 
+    def prepare(self, mask: int) -> None:
+        """Nothing to do: the batch size says the mask."""
+
 
 class Packed:
     """nn.MLP (its parameters packed in one array); bit i of the mask switches requires_grad
-    on for parameter i. The batch size says the mask (one capture per mask)."""
+    on for parameter i (a captured step captures again when that changes)."""
 
     def __init__(self) -> None:
         self.model = nn.MLP([2, 3, 2], "tanh", generator=1, dtype=np.float64)
@@ -112,10 +115,11 @@ class Packed:
         return x, np.cos(x)
 
     def __call__(self, x: nw.Tensor) -> nw.Tensor:
-        mask = x.shape[0] - 20
+        return self.model(x)
+
+    def prepare(self, mask: int) -> None:
         for i, p in enumerate(self.params):
             p.requires_grad = bool(mask >> i & 1)
-        return self.model(x)
 
 
 def run(name: str, kwargs: dict[str, Any], kind: type, captured: bool, masks: list[int], reload_at: int) -> None:
@@ -125,6 +129,7 @@ def run(name: str, kwargs: dict[str, Any], kind: type, captured: bool, masks: li
     step = nw.capture_step(model, F.mse_loss, opt) if captured else None
     for k, mask in enumerate(masks):
         x, y = model.batch(mask)
+        model.prepare(mask)
         if step is not None:
             step(x, y)
         else:
@@ -193,3 +198,21 @@ def test_a_hand_edit_of_a_state_is_seen_by_the_next_flat_update() -> None:
         opt.step()
         mirror.step()
         mirror.check(opt, f"step {k}")
+
+
+def test_a_replay_follows_requires_grad_switched_off_and_on_again() -> None:
+    eager, replayed = Packed(), Packed()
+    eager_opt, opt = optim.Adam(eager.params, lr=0.1), optim.Adam(replayed.params, lr=0.1)
+    step = nw.capture_step(replayed, F.mse_loss, opt)
+    x, y = eager.batch(0)  # one batch shape throughout: only requires_grad changes
+    for k, mask in enumerate([15, 15, 0b1010, 0b1010, 15, 15, 0b0001]):
+        eager.prepare(mask)
+        replayed.prepare(mask)
+        eager_opt.zero_grad()
+        F.mse_loss(eager(nw.tensor(x)), y).backward()
+        eager_opt.step()
+        step(x, y)
+        assert [p.grad is not None for p in replayed.params] == [bool(mask >> i & 1) for i in range(4)]
+        for p, q in zip(eager.params, replayed.params):
+            np.testing.assert_array_equal(p.data, q.data, err_msg=f"step {k}")
+    assert step.captures == 4  # once, then at each change of requires_grad
