@@ -17,7 +17,8 @@ gradient is written straight into the optimizer's flat gradient array (see
 `Optimizer.gradient_buffers`), so the update finds it there without copying. Hence, after a
 captured step, `p.grad` is a view of that array, overwritten by the next step: copy it to keep it.
 
-What a replay cannot see: arrays baked into the graph at capture time. The batch (x, y) and
+A parameter whose `requires_grad` changes (frozen or unfrozen) makes the next call capture
+again. What a replay cannot see: arrays baked into the graph at capture time. The batch (x, y) and
 the parameters are read fresh every step; anything else the step creates is a constant. Ops
 whose options carry data (index arrays, masks), and constants shaped like the batch (most
 likely made from the data), would replay stale values, so a step that has them is refused
@@ -54,6 +55,9 @@ class _Plan:
         self.backward: list[tuple[Any, ...]] = []
         self.loss_slot = 0
         self.loss_grad = 0
+        # every tensor the step reads besides the batch, with its requires_grad at capture time:
+        # the plan's gradients are only right while these stay the same
+        self.requires_grad: list[tuple[Tensor, bool]] = []
 
 
 class CapturedStep:
@@ -68,8 +72,8 @@ class CapturedStep:
     def __call__(self, x: np.ndarray, y: np.ndarray) -> float:
         signature = (x.shape, x.dtype, y.shape, y.dtype)
         plan = self.plans.get(signature)
-        if plan is None:
-            if len(self.plans) >= MAX_PLANS:
+        if plan is None or any(t.requires_grad != flag for t, flag in plan.requires_grad):
+            if plan is None and len(self.plans) >= MAX_PLANS:
                 self.plans.clear()
             value, self.plans[signature] = self._capture(x, y)
             self.captures += 1
@@ -127,6 +131,8 @@ class CapturedStep:
         grads: dict[int, int] = {}
         plan = _Plan(len(values), 0)
         plan.forward = forward
+        tensors = {id(s): s for _, sources, _, _ in forward for s in sources if isinstance(s, Tensor)}
+        plan.requires_grad = [(t, t.requires_grad) for t in tensors.values()]
         plan.loss_slot = values[id(loss)]
         slot = lambda t: grads.setdefault(id(t), len(grads))  # noqa: E731
         plan.loss_grad = slot(loss)

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from .flat import FlatGroup
+
 Array = NDArray[Any]
 ParamGroup = dict[str, Any]
 
@@ -37,17 +39,29 @@ class ParamState:
 
     Keys compare by identity (as torch's tensors do), so parameters need not be hashable.
     Reading a missing parameter gives a new empty dict, like torch's `defaultdict(dict)`.
+
+    `version` counts the moments a state may have changed: each time one is handed out
+    (`state[p]`, `items()`, so its holder may change it) or replaced (`state[p] = ...`). A
+    flat copy of the states (see `FlatGroup`) is made again when the version has moved.
     """
 
     def __init__(self) -> None:
         self._entries: dict[int, tuple[Param, dict[str, Any]]] = {}
+        self.version = 0
 
     def __getitem__(self, p: Param) -> dict[str, Any]:
-        if id(p) not in self._entries:
-            self._entries[id(p)] = (p, {})
-        return self._entries[id(p)][1]
+        self.version += 1
+        return self.peek(p)
+
+    def peek(self, p: Param) -> dict[str, Any]:
+        """p's state (created empty if missing), for a reader that will not change it."""
+        entry = self._entries.get(id(p))
+        if entry is None:
+            entry = self._entries[id(p)] = (p, {})
+        return entry[1]
 
     def __setitem__(self, p: Param, value: dict[str, Any]) -> None:
+        self.version += 1
         self._entries[id(p)] = (p, value)
 
     def __contains__(self, p: object) -> bool:
@@ -60,6 +74,7 @@ class ParamState:
         return (p for p, _ in self._entries.values())
 
     def items(self) -> list[tuple[Param, dict[str, Any]]]:
+        self.version += 1
         return list(self._entries.values())
 
 
@@ -82,6 +97,7 @@ class Optimizer:
         self._check(self.defaults)
         self.param_groups: list[ParamGroup] = []
         self.state = ParamState()
+        self._flat_groups: dict[int, FlatGroup] = {}  # group index → its flat arrays (see _step_flat)
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -134,7 +150,6 @@ class Optimizer:
             group.setdefault(key, value)
         self._check(group)
         self.param_groups.append(group)
-        self._flat_groups: dict[int, FlatGroup] = {}  # rebuilt from the per-parameter state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: set `.grad` to None, or fill it with 0 in place."""
@@ -170,16 +185,26 @@ class Optimizer:
 
     def _step_flat(self, g: int, group: ParamGroup) -> bool:
         """Update group g as one flat array per buffer, if its parameters allow it (every one
-        has a gradient, one dtype, states in step); return whether it did."""
+        has a gradient, one dtype, states that agree); return whether it did.
+
+        The flat state is made again from the per-parameter states whenever `self.state`'s
+        version has moved since: after parameters were updated one by one (`step` with a
+        missing gradient reads their states through `self.state[p]`), after `load_state_dict`
+        (a new `self.state`), or after anyone took a state out of `self.state`.
+        """
         params = group["params"]
         if any(p.grad is None for p in params):
             return False
         flat = self._flat_groups.get(g)
         if flat is None or not flat.fits(params):
-            states = [self.state[p] for p in params]
-            if len({p.data.dtype for p in params}) != 1 or len({_scalars(s) for s in states}) != 1:
+            if len({p.data.dtype for p in params}) != 1:
                 return False
-            flat = self._flat_groups[g] = FlatGroup(params, states)
+            flat = self._flat_groups[g] = FlatGroup(params)
+        source = self.state
+        if flat.source != (source, source.version):
+            if not flat.sync([source.peek(p) for p in params]):
+                return False
+            flat.source = (source, source.version)
         flat.gather()
         self._update(flat.data, flat.grad, flat.state, group, flat.scratch)
         flat.scatter()
@@ -205,7 +230,8 @@ class Optimizer:
             packed = {k: _plain(v) for k, v in group.items() if k != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
-        state = {index[id(p)]: _plain(s) for p, s in self.state.items()}
+        # Empty states (SGD without momentum) are left out, as torch has none for them.
+        state = {index[id(p)]: _plain(s) for p, s in self.state._entries.values() if s}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -250,8 +276,7 @@ class Optimizer:
             p = by_index[index]
             state[p] = {k: self._load_value(v, p, f"state[{index}][{k!r}]") for k, v in saved_state.items()}
         self.param_groups = groups
-        self.state = state
-        self._flat_groups = {}  # the loaded arrays replace the flat ones: build them again
+        self.state = state  # a new ParamState: the flat groups copy it in before their next update
 
     def _state_shape(self, p: Param) -> tuple[int, ...]:
         """The shape of the arrays kept in p's state (LBFGS keeps flat vectors instead)."""
@@ -279,107 +304,6 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"
-
-
-class FlatGroup:
-    """A group's optimizer state kept as ONE contiguous array per buffer, so that an
-    elementwise update runs once over the whole group: the same numbers as parameter by
-    parameter, in a handful of NumPy calls instead of a handful per parameter.
-
-    The parameters themselves are used in place when they already lie back to back in one
-    array (`nnwork.nn.MLP` packs its parameters so: see `nn.module.pack_parameters`); otherwise
-    each step copies them into a flat array and the new values back out (`p.data` is never
-    rebound here). Gradients are copied into the flat gradient array, unless `p.grad` already
-    is its view of it (a captured step writes them there: see `gradient_buffers`). Each
-    parameter's state arrays are views into the flat state, so `state_dict()` sees them;
-    `load_state_dict` drops the flat arrays, and the next step builds them again from the
-    loaded values. (Replacing a state array by hand in `optimizer.state` is not noticed:
-    change it in place instead.)
-    """
-
-    def __init__(self, params: list[Param], states: list[dict[str, Any]]) -> None:
-        self.params = params
-        self.arrays = [p.data for p in params]  # what the layout below was built for
-        self.sizes = [p.data.size for p in params]
-        self.shapes = [p.data.shape for p in params]
-        block = contiguous_block(self.arrays)
-        self.packed = block is not None
-        self.data = block if block is not None else np.concatenate([a.reshape(-1) for a in self.arrays])
-        self.views = self._split(self.data)
-        self.grad = np.empty_like(self.data)
-        self.grad_views = self._split(self.grad)
-        self.scratch = (np.empty_like(self.data), np.empty_like(self.data))  # for the update's temporaries
-        self.state: dict[str, Any] = {}
-        for key, value in states[0].items():
-            if isinstance(value, np.ndarray):
-                self.state[key] = np.concatenate([s[key].reshape(-1) for s in states])
-            else:
-                self.state[key] = value
-        self.state_views: dict[str, list[Array]] = {}
-        self.states = states
-        self.share_state()
-
-    def _split(self, flat: Array) -> list[Array]:
-        ends = np.cumsum(self.sizes)
-        return [flat[end - size : end].reshape(shape) for end, size, shape in zip(ends, self.sizes, self.shapes)]
-
-    def fits(self, params: list[Param]) -> bool:
-        """Whether this layout still describes `params` (nobody rebound a `p.data`)."""
-        return params is self.params and all(p.data is a for p, a in zip(params, self.arrays))
-
-    def gather(self) -> None:
-        """Bring the parameters and their gradients into the flat arrays (where they are not already)."""
-        if not self.packed:
-            np.concatenate([p.data.reshape(-1) for p in self.params], out=self.data)
-        if any(p.grad is not view for p, view in zip(self.params, self.grad_views)):
-            np.concatenate([p.grad.reshape(-1) for p in self.params], out=self.grad)  # type: ignore[union-attr]
-
-    def scatter(self) -> None:
-        """Copy the updated flat values back into each parameter's own array, in place."""
-        if not self.packed:
-            for p, view in zip(self.params, self.views):
-                np.copyto(p.data, view)
-
-    def share_state(self) -> None:
-        """Make each parameter's state show the flat state: views of new flat arrays (made
-        once, the first time a buffer appears), and the current scalars (the step count)."""
-        for key, value in self.state.items():
-            if isinstance(value, np.ndarray):
-                if key not in self.state_views:
-                    self.state_views[key] = self._split(value)
-                    for state, view in zip(self.states, self.state_views[key]):
-                        state[key] = view
-            else:
-                for state in self.states:
-                    state[key] = value
-
-
-def contiguous_block(arrays: list[Array]) -> Array | None:
-    """The 1-D array that `arrays` tile exactly, back to back in this order, or None.
-
-    True when the arrays are C-contiguous views of one 1-D array, each starting where the
-    previous one ends: then the whole group can be updated through that one array.
-    """
-    first = arrays[0]
-    base = first.base
-    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
-        return None
-    itemsize = base.itemsize
-    start = first.__array_interface__["data"][0]
-    address = start
-    for a in arrays:
-        if a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous:
-            return None
-        if a.__array_interface__["data"][0] != address:
-            return None
-        address += a.size * itemsize
-    offset = (start - base.__array_interface__["data"][0]) // itemsize
-    return base[offset : offset + (address - start) // itemsize]
-
-
-def _scalars(state: dict[str, Any]) -> tuple[Any, ...]:
-    """The non-array entries of a state (e.g. the step count) and the names of its arrays."""
-    return tuple(sorted((k, v if not isinstance(v, np.ndarray) else "array") for k, v in state.items()))
 
 
 def _plain(value: Any) -> Any:
