@@ -11,6 +11,8 @@ from nnwork.functions import concatenate as concatenate, cos as cos, exp as exp,
 from nnwork.functions import matmul as matmul, max as max, mean as mean, reshape as reshape
 from nnwork.functions import sin as sin, sqrt as sqrt, stack as stack, sum as sum
 from nnwork.functions import transpose as transpose, where as where
+from nnwork.functions import amax as amax, amin as amin, argmax as argmax, argmin as argmin
+from nnwork.functions import cumsum as cumsum, min as min, prod as prod, std as std, var as var
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh
