@@ -25,23 +25,38 @@ def _one_dim(d: Any, shape: tuple[int, ...], name: str) -> int:
     return int(d) % n
 
 
-def reduction_dims(dim: Any, shape: tuple[int, ...], name: str, tuples: bool = True) -> tuple[int, ...] | None:
+def _nonempty_dim(d: Any, shape: tuple[int, ...], name: str) -> int:
+    d = _one_dim(d, shape, name)
+    if shape and shape[d] == 0:
+        raise IndexError(f"{name}(): cannot reduce over dim {d} of size 0 (tensor of shape {shape})")
+    return d
+
+
+def reduction_dims(dim: Any, shape: tuple[int, ...], name: str, tuples: bool = True,
+                   nonempty: bool = False, one_by_one: bool = False) -> tuple[int, ...] | None:
     """torch's `dim` as NumPy's `axis`: None for every dim, else a sorted tuple of
     non-negative axes, () on a 0-d tensor (it has nothing to reduce). `tuples=False` for
-    the ops that take a single int (max(dim), softmax, cumsum, ...)."""
+    the ops that take a single int (max(dim), softmax, cumsum, ...); `nonempty=True` for
+    those that cannot reduce a dim of size 0 (max, argmax, ...: IndexError, as torch);
+    `one_by_one=True` reports a repeat before a later dim out of range (var, std: as torch)."""
     if dim is None:
         return None
+    check = _nonempty_dim if nonempty else _one_dim
     if isinstance(dim, (tuple, list)):
         if not tuples:
             raise TypeError(f"{name}(): `dim` must be an int, got {type(dim).__name__} {dim!r}")
         if not dim:
             return None
-        dims = [_one_dim(d, shape, name) for d in dim]
+        dims: list[int] = []
+        for d in dim:
+            dims.append(check(d, shape, name))
+            if one_by_one and dims.count(dims[-1]) > 1:
+                break
         repeated = [d for d in dims if dims.count(d) > 1]
         if repeated:
             raise RuntimeError(f"{name}(): dim {repeated[0]} appears more than once in dim={tuple(dim)}")
         return tuple(sorted(dims)) if shape else ()
-    d = _one_dim(dim, shape, name)
+    d = check(dim, shape, name)
     return (d,) if shape else ()
 
 
@@ -74,16 +89,11 @@ def expand_reduced(grad: np.ndarray, axis: tuple[int, ...] | None, keepdim: bool
     return np.expand_dims(grad, tuple(range(ndim)) if axis is None else axis)
 
 
-def check_nonempty(name: str, shape: tuple[int, ...], axis: tuple[int, ...] | None, error: type = RuntimeError) -> None:
-    """torch's errors for max-like reductions of nothing: over every dim of an empty tensor
-    (`error`: RuntimeError for max/amax, IndexError for argmax), or over a dim of size 0."""
-    if axis is None:
-        if 0 in shape:
-            raise error(
-                f"{name}(): the tensor of shape {shape} is empty; pass `dim` to reduce over a "
-                "dim of non-zero size"
-            )
-        return
-    for d in axis:
-        if shape[d] == 0:
-            raise IndexError(f"{name}(): cannot reduce over dim {d} of size 0 (tensor of shape {shape})")
+def check_nonempty(name: str, shape: tuple[int, ...], error: type = RuntimeError) -> None:
+    """torch's error for a max-like reduction over every dim of an empty tensor (`error`:
+    RuntimeError for max/amax, IndexError for argmax)."""
+    if 0 in shape:
+        raise error(
+            f"{name}(): the tensor of shape {shape} is empty; pass `dim` to reduce over a "
+            "dim of non-zero size"
+        )

@@ -34,8 +34,9 @@ def reduce(t: Tensor, op: type[Function], name: str, dim: Any, keepdim: Any, axi
 def extreme_value(t: Tensor, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
     """amax/amin: over every dim by default; ties share the gradient."""
     dim, keepdim = dim_and_keepdim(name, dim, keepdim, axis, keepdims)
-    axis_ = reduction_dims(dim, t.shape, name)
-    check_nonempty(name, t.shape, axis_)
+    axis_ = reduction_dims(dim, t.shape, name, nonempty=True)
+    if axis_ is None:
+        check_nonempty(name, t.shape)
     return (Amax if name == "amax" else Amin).apply(t, axis=axis_, keepdims=keepdim)
 
 
@@ -46,10 +47,9 @@ def extreme(t: Tensor, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: A
     if dim is None:
         if keepdim:
             raise TypeError(f"{name}(keepdim=True) needs `dim`, as in torch")
-        check_nonempty(name, t.shape, None)
+        check_nonempty(name, t.shape)
         return (Amax if largest else Amin).apply(t, axis=None, keepdims=False)
-    axis_ = reduction_dims(dim, t.shape, name, tuples=False)
-    check_nonempty(name, t.shape, axis_)
+    axis_ = reduction_dims(dim, t.shape, name, tuples=False, nonempty=True)
     indices = extreme_indices(t.data, axis_, keepdim, largest)
     values = PickAlongAxis.apply(t, indices=indices, axis=axis_, keepdims=keepdim)
     return ValuesIndices(values, Tensor._wrap(indices))
@@ -58,8 +58,9 @@ def extreme(t: Tensor, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: A
 def arg_extreme(t: Tensor, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
     """argmax/argmin as a constant int64 tensor (over the flattened tensor when dim is None)."""
     dim, keepdim = dim_and_keepdim(name, dim, keepdim, axis, keepdims)
-    axis_ = reduction_dims(dim, t.shape, name, tuples=False)
-    check_nonempty(name, t.shape, axis_, error=IndexError)
+    axis_ = reduction_dims(dim, t.shape, name, tuples=False, nonempty=True)
+    if axis_ is None:
+        check_nonempty(name, t.shape, error=IndexError)
     return Tensor._wrap(extreme_indices(t.data, axis_, keepdim, name == "argmax"))
 
 
@@ -70,15 +71,17 @@ def statistic(t: Tensor, op: type[Function], name: str, dim: Any, unbiased: Any,
         dim, unbiased = None, dim
     correction = correction_of(name, unbiased, correction)
     dim, keepdim = dim_and_keepdim(name, dim, keepdim, axis, keepdims)
-    return op.apply(t, axis=reduction_dims(dim, t.shape, name), keepdims=keepdim, correction=correction)
+    axis_ = reduction_dims(dim, t.shape, name, one_by_one=True)
+    return op.apply(t, axis=axis_, keepdims=keepdim, correction=correction)
 
 
 def logsumexp_dims(t: Tensor, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple[Any, bool]:
-    """logsumexp's (axis, keepdim): `dim` is required, and dim=() is an error, as in torch."""
+    """logsumexp's (axis, keepdim): `dim` is required, and dim=() (every dim) is an error
+    without keepdim unless the tensor is 0-d or empty, as in torch 2.13."""
     dim, keepdim = dim_and_keepdim("logsumexp", dim, keepdim, axis, keepdims)
     if dim is None:
         raise TypeError("logsumexp() needs `dim` (an int or a tuple of ints), as in torch")
-    if isinstance(dim, (tuple, list)) and not dim and t.ndim:
+    if isinstance(dim, (tuple, list)) and not dim and t.ndim and t.numel() and not keepdim:  # as torch 2.13
         raise RuntimeError(f"logsumexp(): dim=() names no dim of a tensor of shape {t.shape}")
     return reduction_dims(dim, t.shape, "logsumexp"), keepdim
 

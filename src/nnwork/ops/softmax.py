@@ -71,8 +71,8 @@ class LogSoftmax(Function):
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
         self.axis = axis
-        shifted, _ = _shifted(a, axis)
-        with np.errstate(invalid="ignore"):  # a row of -inf gives nan, as in torch
+        with np.errstate(invalid="ignore"):  # a row of -inf (or one +inf) gives nan, as in torch
+            shifted = a - np.max(a, axis=axis, keepdims=True, initial=-np.inf)
             self.out = shifted - _log_sum_exp(shifted, axis)
         return self.out
 

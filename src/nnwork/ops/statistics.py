@@ -30,25 +30,40 @@ def correction_of(name: str, unbiased: Any, correction: Any) -> float:
     return float(correction)
 
 
-class Var(Function):
-    """Σ(x − x̄)² / max(0, N − c). Backward: 2(x − x̄)/(N − c) · g (torch divides by N − c
-    itself there, not by the clamped divisor)."""
+def _first(a: np.ndarray, axis: tuple[int, ...] | None) -> np.ndarray:
+    """The first element of each slice reduced over `axis` (kept as size 1)."""
+    if a.size == 0:
+        return np.zeros((), dtype=a.dtype)
+    index = [slice(None)] * a.ndim
+    for i in range(a.ndim) if axis is None else axis:
+        index[i] = slice(0, 1)
+    return a[tuple(index)]
 
-    __slots__ = ("deviation", "axis", "keepdims", "scale", "out")
+
+class Var(Function):
+    """Σ(x − x̄)² / max(0, N − c). Backward: 2(x − x̄)/(N − c) · g, as torch: over some dims
+    it divides by N − c itself, not by the clamped divisor; over every dim with N − c ≤ 0 it
+    gives g·inf, or g·nan where x = x̄."""
+
+    __slots__ = ("deviation", "axis", "keepdims", "scale", "out", "degenerate")
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool, correction: float) -> np.ndarray:
         count = reduced_count(a.shape, axis)
         self.axis, self.keepdims = axis, keepdims
         with np.errstate(invalid="ignore", divide="ignore"):  # N − c ≤ 0: inf or nan, as in torch
-            self.deviation = a - np.sum(a, axis=axis, keepdims=True) / a.dtype.type(count)
+            centred = a - _first(a, axis)  # exactly 0 for constant slices, and exact for large offsets
+            self.deviation = centred - np.sum(centred, axis=axis, keepdims=True) / a.dtype.type(count)
             squares = np.sum(self.deviation * self.deviation, axis=axis, keepdims=keepdims)
             self.out = squares / a.dtype.type(max(0.0, count - correction))
             self.scale = a.dtype.type(2.0) / a.dtype.type(count - correction)
+        self.degenerate = (axis is None or a.ndim == 0) and count - correction <= 0
         return self.out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         grad = expand_reduced(grad, self.axis, self.keepdims, self.deviation.ndim)
         with np.errstate(invalid="ignore", divide="ignore"):
+            if self.degenerate:
+                return (grad * np.where(self.deviation == 0, np.nan, np.inf).astype(grad.dtype),)
             return (grad * self.deviation * self.scale,)
 
 
