@@ -153,11 +153,11 @@ REDUCERS = {
     "nw.sum": (lambda x, ax, k: nw.sum(x, ax, k), lambda x, ax, k: torch.sum(x, _dims(ax, x.ndim), keepdim=k)),
     "mean": (lambda x, ax, k: x.mean(ax, k), lambda x, ax, k: torch.mean(x, _dims(ax, x.ndim), keepdim=k)),
     "nw.mean": (lambda x, ax, k: nw.mean(x, ax, k), lambda x, ax, k: torch.mean(x, _dims(ax, x.ndim), keepdim=k)),
-    "max": (lambda x, ax, k: x.max(ax, k), lambda x, ax, k: torch.amax(x, _dims(ax, x.ndim), keepdim=k)),
-    "nw.max": (lambda x, ax, k: nw.max(x, ax, k), lambda x, ax, k: torch.amax(x, _dims(ax, x.ndim), keepdim=k)),
-    "logsumexp": (lambda x, ax, k: x.logsumexp(ax, k),
+    "amax": (lambda x, ax, k: x.amax(ax, k), lambda x, ax, k: torch.amax(x, _dims(ax, x.ndim), keepdim=k)),
+    "nw.amax": (lambda x, ax, k: nw.amax(x, ax, k), lambda x, ax, k: torch.amax(x, _dims(ax, x.ndim), keepdim=k)),
+    "logsumexp": (lambda x, ax, k: x.logsumexp(_dims(ax, x.ndim), k),
                   lambda x, ax, k: torch.logsumexp(x, _dims(ax, x.ndim), keepdim=k)),
-    "F.logsumexp": (lambda x, ax, k: F.logsumexp(x, ax, k),
+    "F.logsumexp": (lambda x, ax, k: F.logsumexp(x, _dims(ax, x.ndim), k),
                     lambda x, ax, k: torch.logsumexp(x, _dims(ax, x.ndim), keepdim=k)),
 }
 AXES = [None, 0, 1, 2, -1, -3, (0, 2), (-1, 0), (0, 1, 2)]
@@ -177,14 +177,14 @@ REDUCTIONS = [
 ] + [
     case("sum_0d", [()], lambda x: x.sum(), torch.sum),
     case("mean_1d", [(5,)], lambda x: x.mean(), torch.mean),
-    case("max_1d", [(5,)], lambda x: x.max(), torch.amax),
-    case("logsumexp_0d", [()], lambda x: x.logsumexp(), lambda x: torch.logsumexp(x, ())),
+    case("max_1d", [(5,)], lambda x: x.max(), torch.max),
+    case("logsumexp_0d", [()], lambda x: x.logsumexp(()), lambda x: torch.logsumexp(x, ())),
 ]
 
 TIES = np.array([[1.0, 3.0, 3.0, -1.0], [2.0, 2.0, 2.0, 0.5], [0.0, -4.0, 0.0, -4.0]])
 MAX_TIES = [
     case(f"max_ties_axis={axis}_keepdims={keepdims}", [TIES],
-         lambda x, axis=axis, keepdims=keepdims: x.max(axis, keepdims),
+         lambda x, axis=axis, keepdims=keepdims: x.amax(axis, keepdims),
          lambda x, axis=axis, keepdims=keepdims: torch.amax(x, _dims(axis, 2), keepdim=keepdims), fd=False)
     for axis in [None, 0, 1, -1, (0, 1)]
     for keepdims in (False, True)
@@ -203,8 +203,6 @@ SOFTMAX = [
     ]
     for axis in [0, 1, 2, -1, -2]
 ] + [
-    case("softmax_default_axis", [(3, 5)], lambda x: x.softmax(), lambda x: torch.softmax(x, -1)),
-    case("log_softmax_default_axis", [(3, 5)], lambda x: x.log_softmax(), lambda x: torch.log_softmax(x, -1)),
     case("softmax_1d", [(5,)], lambda x: x.softmax(0), lambda x: torch.softmax(x, 0)),
 ]
 
@@ -368,9 +366,9 @@ def test_case_names_are_unique() -> None:
 
 
 # ---- details the tables cannot show ---------------------------------------------------------
-def test_max_ties_split_the_gradient_evenly() -> None:
+def test_amax_ties_split_the_gradient_evenly() -> None:
     x = nw.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True, dtype=np.float64)
-    x.max(axis=1).sum().backward()
+    x.amax(axis=1).sum().backward()
     np.testing.assert_array_equal(x.grad, [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
 
 

@@ -22,6 +22,8 @@ from nnwork.functions import chunk as chunk, dot as dot, flatten as flatten, fli
 from nnwork.functions import mm as mm, moveaxis as moveaxis, movedim as movedim, mv as mv
 from nnwork.functions import outer as outer, permute as permute, split as split
 from nnwork.functions import squeeze as squeeze, t as t, unsqueeze as unsqueeze
+from nnwork.functions import amax as amax, amin as amin, argmax as argmax, argmin as argmin
+from nnwork.functions import cumsum as cumsum, min as min, prod as prod, std as std, var as var
 from nnwork.functional import leaky_relu as leaky_relu, log_softmax as log_softmax
 from nnwork.functional import logsumexp as logsumexp, relu as relu, sigmoid as sigmoid
 from nnwork.functional import softmax as softmax, softplus as softplus, tanh as tanh

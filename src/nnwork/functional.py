@@ -106,16 +106,19 @@ def activation_function(name: str | None) -> Any:
     return ACTIVATION_FUNCTIONS[key]
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return x.softmax(axis)
+def softmax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
+    """eˣⁱ / Σⱼ eˣʲ along `dim`, which is required (torch's implicit dim is deprecated)."""
+    return input.softmax(dim, axis=axis)
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return x.log_softmax(axis)
+def log_softmax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
+    """x − log Σ eˣ along `dim`, which is required (see softmax)."""
+    return input.log_softmax(dim, axis=axis)
 
 
-def logsumexp(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    return x.logsumexp(axis, keepdims)
+def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    """log Σ eˣ over `dim` (required), as torch.logsumexp."""
+    return as_tensor(input).logsumexp(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -141,16 +141,56 @@ def atan2(a: Any, b: Any) -> Tensor:
 arctan2 = atan2
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    return as_tensor(x).sum(axis, keepdims)
+def sum(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:  # noqa: A001
+    return as_tensor(input).sum(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).mean(axis, keepdims)
+def mean(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).mean(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    return as_tensor(x).max(axis, keepdims)
+def max(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:  # noqa: A001
+    """max(input): the largest value; max(input, dim): (values, indices), as torch.max."""
+    return as_tensor(input).max(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def min(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:  # noqa: A001
+    """min(input): the smallest value; min(input, dim): (values, indices), as torch.min."""
+    return as_tensor(input).min(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def amax(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).amax(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def amin(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).amin(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def argmax(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).argmax(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def argmin(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).argmin(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def prod(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).prod(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
+        axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+
+
+def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
+        axis: Any = None, keepdims: Any = None) -> Tensor:
+    return as_tensor(input).std(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+
+
+def cumsum(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    return as_tensor(input).cumsum(dim, axis=axis)
 
 
 def matmul(a: Any, b: Any) -> Tensor:

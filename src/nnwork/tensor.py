@@ -591,25 +591,64 @@ class Tensor:
         return self.to(np.float64)
 
     # ---- reductions and softmax family ------------------------------------------------
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.Sum.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+    # torch's signatures and checks (see ops/reduction_calls.py); `axis=`/`keepdims=` are aliases.
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        if dim is None and axis is None and keepdims is None and keepdim is False:  # the hot path
+            return _ops.Sum.apply(self, axis=None, keepdims=False)
+        return _calls.reduce(self, _ops.Sum, "sum", dim, keepdim, axis, keepdims)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.Mean.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        if dim is None and axis is None and keepdims is None and keepdim is False:  # the hot path
+            return _ops.Mean.apply(self, axis=None, keepdims=False)
+        return _calls.reduce(self, _ops.Mean, "mean", dim, keepdim, axis, keepdims)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.Max.apply(self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims)
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        return _calls.reduce(self, _ops.Prod, "prod", dim, keepdim, axis, keepdims, False, True)
 
-    def logsumexp(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.LogSumExp.apply(
-            self, axis=_ops.normalize_axis(axis, self.ndim), keepdims=keepdims
-        )
+    def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        return _calls.extreme_value(self, "amax", dim, keepdim, axis, keepdims)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        return _ops.Softmax.apply(self, axis=_ops.normalize_axis(axis, self.ndim))
+    def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        return _calls.extreme_value(self, "amin", dim, keepdim, axis, keepdims)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        return _ops.LogSoftmax.apply(self, axis=_ops.normalize_axis(axis, self.ndim))
+    def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
+        """max(): the largest value (ties share the gradient); max(dim): the named tuple
+        (values, indices) along `dim`, the gradient going to the index (the first of ties)."""
+        return _calls.extreme(self, "max", dim, keepdim, axis, keepdims)
+
+    def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
+        """min(): the smallest value; min(dim): (values, indices) along `dim` (see max)."""
+        return _calls.extreme(self, "min", dim, keepdim, axis, keepdims)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        return _calls.arg_extreme(self, "argmax", dim, keepdim, axis, keepdims)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        return _calls.arg_extreme(self, "argmin", dim, keepdim, axis, keepdims)
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None, axis: Any = None, keepdims: Any = None) -> Tensor:
+        """Σ(x − x̄)² / (N − correction) over `dim`; correction 1 (unbiased) by default."""
+        return _calls.statistic(self, _ops.Var, "var", dim, unbiased, keepdim, correction, axis, keepdims)
+
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None, axis: Any = None, keepdims: Any = None) -> Tensor:
+        """√var (see var)."""
+        return _calls.statistic(self, _ops.Std, "std", dim, unbiased, keepdim, correction, axis, keepdims)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        """log Σ eˣ over `dim` (required, as in torch), stable for any x."""
+        axis_, keepdim = _calls.logsumexp_dims(self, dim, keepdim, axis, keepdims)
+        return _ops.LogSumExp.apply(self, axis=axis_, keepdims=keepdim)
+
+    def cumsum(self, dim: int | None = None, *, axis: Any = None) -> Tensor:
+        return _ops.Cumsum.apply(self, axis=_calls.single_dim(self, "cumsum", dim, axis))
+
+    def softmax(self, dim: int | None = None, *, axis: Any = None) -> Tensor:
+        return _ops.Softmax.apply(self, axis=_calls.single_dim(self, "softmax", dim, axis))
+
+    def log_softmax(self, dim: int | None = None, *, axis: Any = None) -> Tensor:
+        return _ops.LogSoftmax.apply(self, axis=_calls.single_dim(self, "log_softmax", dim, axis))
 
     # ---- shape ------------------------------------------------------------------------
     def size(self, dim: int | None = None) -> Any:
@@ -752,3 +791,4 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 
 from nnwork import ops as _ops  # noqa: E402  (ops needs Tensor and Function defined first)
 from nnwork.ops import views as _views  # noqa: E402
+from nnwork.ops import reduction_calls as _calls  # noqa: E402

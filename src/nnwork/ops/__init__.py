@@ -18,9 +18,15 @@ from nnwork.ops.binary import Atan2 as Atan2, Maximum as Maximum, Minimum as Min
 from nnwork.ops.activations import ELU as ELU, GELU as GELU, Hardtanh as Hardtanh
 from nnwork.ops.activations import LogSigmoid as LogSigmoid, SiLU as SiLU, erfc as erfc
 from nnwork.ops.activations import normal_cdf as normal_cdf
-from nnwork.ops.reductions import LogSoftmax as LogSoftmax, LogSumExp as LogSumExp
-from nnwork.ops.reductions import Max as Max, Mean as Mean, Softmax as Softmax, Sum as Sum
+from nnwork.ops.softmax import LogSoftmax as LogSoftmax, LogSumExp as LogSumExp
+from nnwork.ops.softmax import Softmax as Softmax
+from nnwork.ops.reductions import Max as Max, Mean as Mean, Sum as Sum
+from nnwork.ops.reductions import Amax as Amax, Amin as Amin, Cumsum as Cumsum, Prod as Prod
+from nnwork.ops.reductions import PickAlongAxis as PickAlongAxis, extreme_indices as extreme_indices
 from nnwork.ops.reductions import normalize_axis as normalize_axis
+from nnwork.ops.statistics import Std as Std, Var as Var, correction_of as correction_of
+from nnwork.ops.dims import check_nonempty as check_nonempty, dim_and_keepdim as dim_and_keepdim
+from nnwork.ops.dims import reduction_dims as reduction_dims
 from nnwork.ops.shape import Concatenate as Concatenate
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import transpose_axes as transpose_axes

@@ -1,6 +1,7 @@
-"""Reductions (sum, mean, max) and the softmax family, stable for any logits.
+"""Reductions: sum, mean, prod, amax/amin, max/min along a dim, cumsum.
 
-A reduction's backward spreads the output gradient back over the axes it removed.
+A reduction's backward spreads the output gradient back over the axes it removed. `axis` is
+NumPy's (see `dims.reduction_dims`): None for every axis, () on a 0-d tensor.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
+from nnwork.ops.dims import expand_reduced, reduced_count
 from nnwork.tensor import Function
 
 
@@ -27,13 +29,6 @@ def normalize_axis(axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ..
     return tuple(sorted(normalized))
 
 
-def _expand(grad: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool, ndim: int) -> np.ndarray:
-    """Put back the reduced axes (as size 1) so `grad` broadcasts against the input."""
-    if keepdims or ndim == 0:
-        return grad
-    return np.expand_dims(grad, tuple(range(ndim)) if axis is None else axis)
-
-
 class Sum(Function):
     """Σ over `axis`: every summed element gets the gradient of the sum."""
 
@@ -44,104 +39,144 @@ class Sum(Function):
         return np.sum(a, axis=axis, keepdims=keepdims)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        grad = _expand(grad, self.axis, self.keepdims, len(self.shape))
+        grad = expand_reduced(grad, self.axis, self.keepdims, len(self.shape))
         return (np.broadcast_to(grad, self.shape),)
 
 
 class Mean(Function):
-    """The average over `axis`: each element gets 1/n of the gradient."""
+    """Σx / n over `axis`: each element gets 1/n of the gradient. The mean of nothing is nan."""
 
-    __slots__ = ("shape", "axis", "keepdims")
+    __slots__ = ("shape", "axis", "keepdims", "count")
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
         self.shape, self.axis, self.keepdims = a.shape, axis, keepdims
+        self.count = reduced_count(a.shape, axis)
+        if a.size == 0:  # np.mean would warn; 0/0 is nan, as in torch
+            with np.errstate(invalid="ignore"):
+                return np.sum(a, axis=axis, keepdims=keepdims) / a.dtype.type(self.count)
         return np.mean(a, axis=axis, keepdims=keepdims)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        count = np.prod(self.shape) if self.axis is None else np.prod([self.shape[i] for i in self.axis])
-        grad = _expand(grad, self.axis, self.keepdims, len(self.shape)) / grad.dtype.type(count)
+        if self.count == 0:  # the input is empty: so is its gradient
+            return (np.zeros(self.shape, dtype=grad.dtype),)
+        grad = expand_reduced(grad, self.axis, self.keepdims, len(self.shape)) / grad.dtype.type(self.count)
         return (np.broadcast_to(grad, self.shape),)
 
 
-class Max(Function):
-    """The maximum over `axis`; the gradient goes to the maximal elements, split evenly
-    between ties (as PyTorch's amax does)."""
+class Amax(Function):
+    """The largest value over `axis`; the gradient goes to the maximal elements, split
+    evenly between ties (torch's amax, and max() with no dim)."""
 
     __slots__ = ("winners", "axis", "keepdims", "ndim")
+    reduce = staticmethod(np.max)
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
-        if a.size == 0:
-            raise ValueError(f"max of an empty tensor (shape {a.shape})")
-        out = np.max(a, axis=axis, keepdims=True)
+        out = self.reduce(a, axis=axis, keepdims=True)
         winners = (a == out).astype(a.dtype)
-        winners /= winners.sum(axis=axis, keepdims=True)
+        with np.errstate(invalid="ignore"):  # a nan has no winner: its gradient is nan, as in torch
+            winners /= winners.sum(axis=axis, keepdims=True)
         self.winners, self.axis, self.keepdims, self.ndim = winners, axis, keepdims, a.ndim
-        return out if keepdims else np.squeeze(out, axis=axis) if a.ndim else out
+        if keepdims or a.ndim == 0:
+            return out
+        return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_expand(grad, self.axis, self.keepdims, self.ndim) * self.winners,)
+        return (expand_reduced(grad, self.axis, self.keepdims, self.ndim) * self.winners,)
 
 
-def _shifted(a: np.ndarray, axis: tuple[int, ...] | None) -> tuple[np.ndarray, np.ndarray]:
-    """(a − m, m) for m the maximum along `axis` (kept as size 1; 0 where it is ±inf), so
-    that no e^(a − m) overflows."""
-    shift = np.max(a, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0)
-    return a - shift, shift
+Max = Amax  # the op's earlier name
 
 
-def _log_sum_exp(shifted: np.ndarray, axis: tuple[int, ...] | None) -> np.ndarray:
-    """log Σ eˣ with keepdims, for x already shifted by `_shifted`."""
-    with np.errstate(divide="ignore"):  # all -inf along an axis: log 0 = -inf is right
-        return np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+class Amin(Amax):
+    """The smallest value over `axis`; the gradient is split evenly between ties."""
+
+    reduce = staticmethod(np.min)
 
 
-class LogSumExp(Function):
-    """log Σ eˣ over `axis`; its gradient is softmax(x)."""
+class PickAlongAxis(Function):
+    """The elements at `indices` (one per slice) along `axis`, as max(dim) and min(dim)
+    select them; the gradient goes to exactly those elements."""
+
+    __slots__ = ("shape", "indices", "axis", "keepdims")
+
+    def forward(self, a: np.ndarray, indices: np.ndarray, axis: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.shape, self.axis, self.keepdims = a.shape, axis, keepdims
+        if a.ndim == 0:
+            self.indices = indices
+            return a.copy()
+        self.indices = np.expand_dims(indices, axis) if not keepdims else indices
+        out = np.take_along_axis(a, self.indices, axis=axis[0])
+        return out if keepdims else np.squeeze(out, axis=axis)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        if not self.shape:
+            return (grad,)
+        full = np.zeros(self.shape, dtype=grad.dtype)
+        grad = grad if self.keepdims else np.expand_dims(grad, self.axis)
+        np.put_along_axis(full, self.indices, grad, axis=self.axis[0])
+        return (full,)
+
+
+def extreme_indices(a: np.ndarray, axis: tuple[int, ...] | None, keepdim: bool, largest: bool) -> np.ndarray:
+    """argmax/argmin as int64 (the first of ties, as torch); None `axis` means the flat index."""
+    find = np.argmax if largest else np.argmin
+    if a.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    if axis is None:
+        index = np.asarray(find(a), dtype=np.int64)
+        return index.reshape((1,) * a.ndim) if keepdim else index
+    return find(a, axis=axis[0], keepdims=keepdim).astype(np.int64)
+
+
+class Prod(Function):
+    """Πx over `axis`. Backward: the product of the others, ∏ⱼ≠ᵢ xⱼ, which is out/xᵢ when no
+    x is 0; with zeros it is built from running products on each side (as torch does)."""
 
     __slots__ = ("a", "out", "axis", "keepdims")
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
-        shifted, shift = _shifted(a, axis)
-        out = _log_sum_exp(shifted, axis) + shift
-        self.a, self.out, self.axis, self.keepdims = a, out, axis, keepdims
+        self.a, self.axis, self.keepdims = a, axis, keepdims
+        self.out = np.prod(a, axis=axis, keepdims=True)
         if keepdims or a.ndim == 0:
-            return out.reshape(a.shape) if a.ndim == 0 else out
-        return np.squeeze(out, axis=axis)
+            return self.out
+        return self.out.reshape(()) if axis is None else np.squeeze(self.out, axis=axis)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        grad = _expand(grad, self.axis, self.keepdims, self.a.ndim)
-        return (grad * np.exp(self.a - self.out),)
+        a = self.a
+        grad = expand_reduced(grad, self.axis, self.keepdims, a.ndim)
+        if a.ndim == 0 or self.axis == ():
+            return (np.broadcast_to(grad, a.shape),)
+        if not (a == 0).any():
+            return (grad * (self.out / a),)
+        if self.axis is None:
+            return (grad * _product_of_others(a.reshape(-1), 0).reshape(a.shape),)
+        return (grad * _product_of_others(a, self.axis[0]),)
 
 
-class Softmax(Function):
-    """eˣⁱ / Σⱼ eˣʲ along `axis`; backward: s ⊙ (g − Σ g ⊙ s)."""
+def _product_of_others(a: np.ndarray, axis: int) -> np.ndarray:
+    """∏ⱼ≠ᵢ aⱼ along `axis` for every i, without dividing: (running product before i) ×
+    (running product after i)."""
+    before, after = np.ones_like(a), np.ones_like(a)
+    head = [slice(None)] * a.ndim
+    tail = [slice(None)] * a.ndim
+    head[axis], tail[axis] = slice(1, None), slice(None, -1)
+    before[tuple(head)] = np.cumprod(a, axis=axis)[tuple(tail)]
+    after[tuple(tail)] = np.flip(np.cumprod(np.flip(a, axis), axis=axis), axis)[tuple(head)]
+    return before * after
 
-    __slots__ = ("out", "axis")
+
+class Cumsum(Function):
+    """Running sums along `axis`: yᵢ = Σⱼ≤ᵢ xⱼ. Backward: the running sums of the gradient
+    taken from the other end, ∂L/∂xⱼ = Σᵢ≥ⱼ gᵢ."""
+
+    __slots__ = ("axis",)
 
     def forward(self, a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
         self.axis = axis
-        shifted = np.exp(a - np.max(a, axis=axis, keepdims=True))
-        self.out = shifted / np.sum(shifted, axis=axis, keepdims=True)
-        return self.out
+        return a.copy() if a.ndim == 0 else np.cumsum(a, axis=axis[0])
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        out = self.out
-        return (out * (grad - np.sum(grad * out, axis=self.axis, keepdims=True)),)
-
-
-class LogSoftmax(Function):
-    """x − log Σ eˣ along `axis`, as (x − m) − log Σ e^(x − m) for the maximum m: finite for
-    logits of any size, and the large m cancels exactly before the rounding of the log-sum.
-    Backward: g − softmax·Σg."""
-
-    __slots__ = ("out", "axis")
-
-    def forward(self, a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
-        self.axis = axis
-        shifted, _ = _shifted(a, axis)
-        self.out = shifted - _log_sum_exp(shifted, axis)
-        return self.out
-
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (grad - np.exp(self.out) * np.sum(grad, axis=self.axis, keepdims=True),)
+        if not self.axis:
+            return (grad,)
+        axis = self.axis[0]
+        return (np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis),)
