@@ -58,6 +58,20 @@ def test_set_num_threads_holds_the_blas_on_one_thread_and_gives_it_back() -> Non
     assert nw.get_num_threads() == threads.available()
 
 
+def test_a_large_product_outside_fit_keeps_the_blas_held_until_the_choice_is_given_back() -> None:
+    original = blas_counts()
+    a = np.ones((512, 512), np.float32)
+    np.matmul(a, a)  # plain NumPy: the BLAS as it was
+    assert blas_counts() == original
+    blas.matmul(a, a)
+    assert set(blas_counts()) == {1}
+    with threads.working():
+        pass
+    assert set(blas_counts()) == {1}  # a scope's end does not give it back either
+    nw.set_num_threads(None)
+    assert blas_counts() == original
+
+
 @pytest.mark.parametrize("shape", [(512, 784, 512), (300, 257, 333), (1000, 97, 130), (64, 4096, 64), (40, 40, 40)])
 def test_products_are_the_same_bits_on_any_number_of_threads(shape: tuple[int, int, int]) -> None:
     m, k, n = shape

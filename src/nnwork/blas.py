@@ -79,10 +79,8 @@ def _run(tasks: list[Callable[[], Any]]) -> None:
     one thread meanwhile; contiguous runs of tasks per thread."""
     threads.large_products += 1
     count = min(threads.get_num_threads(), len(tasks))
-    if not threads.holding_blas():  # outside nnwork's own work: hold the BLAS for this product
-        with threads.working(count):
-            _spread(tasks, count)
-        return
+    if not threads.holding_blas():
+        threads.keep_blas()  # a large product outside nnwork's own work: see keep_blas
     _spread(tasks, count)
 
 

@@ -39,6 +39,7 @@ _fixed: int | None = None  # set_num_threads(n); None: chosen by nnwork
 _current: int | None = None  # the count large products use right now (None: the default)
 _saved_blas: list[tuple[Any, int]] | None = None  # BLAS thread counts to restore, while nnwork holds them
 _holders = 0  # nested `working()` scopes
+_kept = False  # keep_blas() was called: the BLAS stays held after the scopes end
 _lock = threading.Lock()
 _controllers: list[Any] | None = None
 large_products = 0  # how many products nnwork.blas has shared out so far (ThreadChooser watches it)
@@ -73,12 +74,13 @@ def set_num_threads(n: int | None) -> None:
     threads do the work, so NumPy's BLAS is set to one thread while a count is set (your own
     NumPy products run single-threaded too, until `set_num_threads(None)`).
     """
-    global _fixed, _current
+    global _fixed, _current, _kept
     if n is not None:
         n = check_count(n)
     with _lock:
         _fixed = n
         _current = n
+        _kept = False
     if n is not None:
         _hold_blas()
     elif _holders == 0:
@@ -139,6 +141,18 @@ def _release_blas() -> None:
             _saved_blas = None
 
 
+def keep_blas() -> None:
+    """Hold the BLAS on one thread from now on (until `set_num_threads(None)`). Called when a
+    large product is shared out outside `working()` (a training loop of your own). Giving
+    the BLAS its threads back after every product would be wrong: OpenBLAS's threads spin
+    for ~0.15 s after they are used or woken, and take the cores nnwork's threads need —
+    measured: a 512×784·784×512 product on two nnwork threads took 4.6 ms while they spun,
+    2.5 ms after."""
+    global _kept
+    _kept = True
+    _hold_blas()
+
+
 def holding_blas() -> bool:
     """Whether the BLAS is on one thread for nnwork right now."""
     return _saved_blas is not None
@@ -161,7 +175,7 @@ def working(threads: int | None = None) -> Iterator[None]:
     finally:
         _holders -= 1
         _current = previous
-        if _holders == 0 and _fixed is None:
+        if _holders == 0 and _fixed is None and not _kept:
             _release_blas()
 
 
