@@ -1,12 +1,13 @@
-"""Run nnwork's benchmarks (W1–W4 and M of WORKLOADS.md) side by side with the peers.
+"""Run nnwork's benchmarks (W1–W5 and M of WORKLOADS.md) side by side with the peers.
 
-    python benchmarks/run.py                  # the full run (about half an hour)
-    python benchmarks/run.py --quick          # about a minute: fewer repeats, short caps
+    python benchmarks/run.py                  # the full run (about 40 minutes)
+    python benchmarks/run.py --quick          # about two minutes: fewer repeats, short caps
     python benchmarks/run.py --only W1,W3 --repeats 7 --json out.json
 
 Everything runs in ONE process (M's measurements in fresh subprocesses), every tool on the
 same number of threads, in interleaved repeats; each table gives absolute figures and
-ratios against nnwork. Peers that are not installed are reported, never a crash; the
+ratios against nnwork. W5 (a busy machine) runs last, in its own process with each tool's
+default threading and then one thread (benchmarks/busy.py; --threads does not apply). Peers that are not installed are reported, never a crash; the
 command reports, it does not judge: it exits 0 whatever the figures are.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import time
@@ -29,7 +31,7 @@ from benchmarks import system  # noqa: E402  (standard library only: safe before
 if TYPE_CHECKING:
     from benchmarks.peers import Peer
 
-SECTIONS = ("W1", "W2", "W3", "W4", "M")
+SECTIONS = ("W1", "W2", "W3", "W4", "M", "W5")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,8 +116,53 @@ def header(loaded: list[Peer], s: Settings, threads_note: str, mode: str) -> str
     return "\n".join(lines) + "\n"
 
 
+def run_busy(args: argparse.Namespace) -> tuple[int, object]:
+    """W5 in a fresh process with a user's environment and CPUs; its exit code and results."""
+    import tempfile
+
+    from benchmarks import load
+
+    env, cpus = system.user_defaults()
+    children = load.Children()
+    with tempfile.TemporaryDirectory(prefix="nnwork-w5-") as folder:
+        out = Path(folder) / "w5.json"
+        command = [sys.executable, str(Path(__file__).resolve().parent / "busy.py"), "--parent", str(os.getpid()),
+                   "--json", str(out), *(["--quick"] if args.quick else []),
+                   *(["--repeats", str(args.repeats)] if args.repeats else []),
+                   *(["--cpus", ",".join(str(c) for c in cpus)] if cpus else [])]
+        sys.stdout.flush()
+        with load.signals_raise():
+            driver = children.start(command, env=env)
+            try:
+                code = driver.wait()
+            except KeyboardInterrupt:  # the driver had the Ctrl-C too (or gets SIGTERM below)
+                code = 130
+                try:
+                    driver.wait(5)
+                except subprocess.TimeoutExpired:
+                    pass
+            finally:
+                children.stop_all(grace=10)  # SIGTERM: the driver stops its own children
+        return code, json.loads(out.read_text()) if out.exists() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    code, results = 0, {}
+    if [s for s in args.sections if s != "W5"]:
+        results = run_sections(args)
+    if "W5" in args.sections:
+        code, results["W5"] = run_busy(args)
+    if args.json:
+        def plain(value: object) -> object:
+            return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
+
+        Path(args.json).write_text(json.dumps(results, default=plain, indent=1))
+    return code
+
+
+def run_sections(args: argparse.Namespace) -> dict[str, object]:
+    """W1–W4 and M, in this process, every tool on --threads threads."""
     s = settings(args)
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     threads_note = system.limit_threads(s.threads)
@@ -160,13 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average (1/5/15 min) at the end: {system.load_average()}; this process used "
           f"{cpu / wall:.2f} CPU-seconds per second over {wall / 60:.1f} min (up to {s.threads} if the "
           f"machine were its own; much less means other processes shared the cores)", flush=True)
-
-    if args.json:
-        def plain(value: object) -> object:
-            return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
-
-        Path(args.json).write_text(json.dumps(results, default=plain, indent=1))
-    return 0
+    return results
 
 
 if __name__ == "__main__":

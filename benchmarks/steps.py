@@ -24,7 +24,7 @@ from benchmarks.workloads import StepWorkload, initial_parameters, step_batch
 MATMUL = "NumPy float32 matmul 2048² (peak)"
 MATMUL_FLOPS = 2.0 * 2048**3
 
-Runner = Callable[[int], None]
+Runner = Callable[[int], "float | None"]  # n steps; may return its own seconds (a worker process)
 
 
 @dataclass
@@ -48,14 +48,19 @@ def describe(error: BaseException) -> str:
     return text if len(text) <= 110 else text[:107] + "..."
 
 
+def timed(run: Runner, steps: int) -> float:
+    """Seconds of `run(steps)`: as the runner reports them, else by the clock here."""
+    start = time.perf_counter()
+    reported = run(steps)
+    return reported if isinstance(reported, float) else time.perf_counter() - start
+
+
 def calibrate(run: Runner, sample_seconds: float) -> int:
     """How many steps make one sample last about `sample_seconds`."""
     run(1)  # the first call may allocate or capture
     steps = 1
     while True:
-        start = time.perf_counter()
-        run(steps)
-        elapsed = time.perf_counter() - start
+        elapsed = timed(run, steps)
         if elapsed >= sample_seconds / 4 or steps >= 1 << 20:
             return max(1, round(steps * sample_seconds / elapsed))
         steps *= 4
@@ -75,17 +80,16 @@ def matmul_runner(size: int = 2048) -> Runner:
 
 
 def interleave(runners: dict[str, Runner], counts: dict[str, int], repeats: int, warmup: int,
-               result: StepResult) -> None:
+               result: StepResult, first: int = 0) -> None:
+    """`repeats` samples of each tool after `warmup`; repeat r starts with tool `first + r`."""
     active = list(runners)
     for r in range(warmup + repeats):
-        for label in rotate(active, r):
+        for label in rotate(active, first + r):
             if label in result.errors:
                 continue
             gc.collect()
             try:
-                start = time.perf_counter()
-                runners[label](counts[label])
-                elapsed = time.perf_counter() - start
+                elapsed = timed(runners[label], counts[label])
             except Exception as error:  # report it and carry on with the others
                 result.errors[label] = describe(error)
                 continue
@@ -93,9 +97,10 @@ def interleave(runners: dict[str, Runner], counts: dict[str, int], repeats: int,
                 result.samples.setdefault(label, []).append(counts[label] / elapsed)
 
 
-def measure(workload: StepWorkload, peers: list[Peer], repeats: int, warmup: int,
-            sample_seconds: float) -> StepResult:
-    result = StepResult(workload)
+def make_runners(workload: StepWorkload, peers: list[Peer], result: StepResult,
+                 options: dict[str, dict[str, object]] | None = None) -> dict[str, Runner]:
+    """Every present peer's runners on the shared weights and batch; problems go to `result`.
+    `options`: extra keyword arguments of a peer's step_runners, by peer module name."""
     params = initial_parameters(workload.sizes, workload.activation, seed=0)
     x, y = step_batch(workload)
     runners: dict[str, Runner] = {}
@@ -104,14 +109,17 @@ def measure(workload: StepWorkload, peers: list[Peer], repeats: int, warmup: int
             result.missing[peer.display] = peer.problem
             continue
         try:
-            made = peer.module.step_runners(workload, params, x, y)
+            made = peer.module.step_runners(workload, params, x, y, **(options or {}).get(peer.name, {}))
         except Exception as error:
             result.errors[peer.display] = describe(error)
             continue
         for label, run in made.items():
             runners[label], result.owners[label] = run, peer.display
-    if workload.name == "W2":
-        runners[MATMUL], result.owners[MATMUL] = matmul_runner(), "NumPy"
+    return runners
+
+
+def calibrate_all(runners: dict[str, Runner], sample_seconds: float, result: StepResult) -> dict[str, int]:
+    """Steps per sample for each runner; a runner that fails is reported and dropped."""
     counts = {}
     for label, run in list(runners.items()):
         try:
@@ -119,6 +127,16 @@ def measure(workload: StepWorkload, peers: list[Peer], repeats: int, warmup: int
         except Exception as error:
             result.errors[label] = describe(error)
             del runners[label]
+    return counts
+
+
+def measure(workload: StepWorkload, peers: list[Peer], repeats: int, warmup: int,
+            sample_seconds: float) -> StepResult:
+    result = StepResult(workload)
+    runners = make_runners(workload, peers, result)
+    if workload.name == "W2":
+        runners[MATMUL], result.owners[MATMUL] = matmul_runner(), "NumPy"
+    counts = calibrate_all(runners, sample_seconds, result)
     interleave(runners, counts, repeats, warmup, result)
     return result
 

@@ -23,8 +23,14 @@ from typing import Any
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+_user: dict[str, Any] = {}  # the thread variables and CPU affinity before limit_threads changed them
+
+
 def limit_threads(threads: int) -> str:
     """Set the thread variables and, if needed, the CPU affinity; say what was done."""
+    _user.setdefault("env", {name: os.environ.get(name) for name in THREAD_VARIABLES})
+    if hasattr(os, "sched_getaffinity"):
+        _user.setdefault("cpus", sorted(os.sched_getaffinity(0)))
     for name in THREAD_VARIABLES:
         os.environ[name] = str(threads)
     if not hasattr(os, "sched_getaffinity"):
@@ -34,6 +40,20 @@ def limit_threads(threads: int) -> str:
         os.sched_setaffinity(0, cores[:threads])
         return f"{threads} threads; process pinned to CPUs {cores[:threads]} (of {len(cores)}) for JAX"
     return f"{threads} threads; the process may use {len(cores)} CPU(s), so no pinning was needed"
+
+
+def user_defaults() -> tuple[dict[str, str], list[int] | None]:
+    """The environment and CPUs a user's process would have (as before limit_threads), for W5."""
+    env = dict(os.environ)
+    for name, value in _user.get("env", {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    cpus = _user.get("cpus")
+    if cpus is None and hasattr(os, "sched_getaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+    return env, cpus
 
 
 _limits: Any = None  # keeps threadpoolctl's limits in force for the life of the process

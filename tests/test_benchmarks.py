@@ -157,3 +157,75 @@ def test_missing_peer_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) ->
     result = steps.measure(W1, [absent, peers.load("numpy_peer")], repeats=1, warmup=0, sample_seconds=0.01)
     assert numpy_peer.LABEL in result.samples
     assert "Absent: not installed" in steps.format_result(result, ours=[])
+
+
+# ---- W5: a busy machine --------------------------------------------------------------------
+def _tagged(tag: str) -> list[str]:
+    """Command lines of live processes that carry this run's tag (busy loops, workers, fits)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "nnwork-bench-" in line and f":{tag}" in line:
+                found.append(f"{entry.name}: …{line[-100:]}")
+    return found
+
+
+def _w5(tag: str, **env: str) -> subprocess.Popen:
+    import os
+
+    return subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--only", "W5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "NNWORK_BENCH_TAG": tag, **env}, start_new_session=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux's /proc to see the children")
+def test_quick_w5_reports_every_table_and_a_failing_peer_and_leaves_no_process(tmp_path: Path) -> None:
+    """A whole quick W5 run, with PyTorch made to fail whenever the load is on: exit 0, every
+    table, the error under them, the other tools' figures, and no child process left."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:12]
+    process = _w5(tag, NNWORK_BENCH_FAIL_PEER="torch")
+    try:
+        out, err = process.communicate(timeout=240)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err[-2000:]
+    for title in ("W5 — W1", "W5 — W2", "default threading", "1 thread threading", "the README's `nnwork` fit"):
+        assert title in out, f"{title!r} missing:\n{out}"
+    assert "failure injected by NNWORK_BENCH_FAIL_PEER" in out
+    assert "JAX 0.10" in out or "JAX:" in out
+    fits = out.split("the README's `nnwork` fit")[1]
+    assert fits.count("×") >= 4, fits  # loaded ÷ quiet for both fits in both modes
+    assert _tagged(tag) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux's /proc to see the children")
+@pytest.mark.parametrize("how", ["SIGINT to the process group (Ctrl-C)", "SIGTERM to run.py"])
+def test_w5_stopped_mid_load_leaves_no_process(how: str) -> None:
+    import os
+    import signal
+    import time
+    import uuid
+
+    tag = uuid.uuid4().hex[:12]
+    process = _w5(tag)
+    try:
+        deadline = time.monotonic() + 120
+        while not any("nnwork-bench-load" in line for line in _tagged(tag)):
+            assert process.poll() is None and time.monotonic() < deadline, "the load never started"
+            time.sleep(0.05)
+        if how.startswith("SIGINT"):
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode != 0 and "STOPPED EARLY" in out, (process.returncode, out[-1500:], err[-1500:])
+    time.sleep(0.5)  # reaped children vanish from /proc at once; give the kernel a moment anyway
+    assert _tagged(tag) == []

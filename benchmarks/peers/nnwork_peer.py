@@ -59,8 +59,39 @@ def loss_function(name: str) -> Callable[..., nnwork.Tensor]:
     return F.mse_loss if name == "mse" else F.cross_entropy
 
 
+def as_fit(step: Callable[[], object]) -> Callable[[int], None]:
+    """Steps run the way nnwork.fit runs them (training._Run.train_epoch): inside
+    `nnwork.threads.working()` (the BLAS on one thread, large products on nnwork's own
+    threads), each step between a ThreadChooser's begin() and end() unless
+    nnwork.set_num_threads fixed the count. The chooser is kept as `run.chooser`."""
+    try:
+        threads = importlib.import_module("nnwork.threads")
+    except ImportError:  # an nnwork without its own threads: steps as they are
+        threads = None
+    chooser = threads.ThreadChooser() if threads is not None and threads.fixed() is None else None
+
+    def run(steps: int) -> None:
+        if threads is None:
+            for _ in range(steps):
+                step()
+            return
+        with threads.working():
+            for _ in range(steps):
+                if chooser is not None:
+                    chooser.begin()
+                step()
+                if chooser is not None:
+                    chooser.end()
+
+    run.chooser = chooser  # type: ignore[attr-defined]
+    return run
+
+
 # ---- the harness's interface --------------------------------------------------------------
-def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array) -> dict[str, Callable[[int], None]]:
+def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array,
+                 fit_threads: bool = False) -> dict[str, Callable[[int], None]]:
+    """The eager and the captured step in a plain loop, or, with `fit_threads`, with the
+    threading nnwork.fit gives its steps (see `as_fit`)."""
     model = build(params, workload.activation)
     opt = optimizer(model, workload.optimizer, workload.lr, workload.momentum)
     loss_fn = loss_function(workload.loss)
@@ -76,7 +107,7 @@ def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array)
         for _ in range(steps):
             step()
 
-    runners = {LABEL: run}
+    runners = {LABEL: as_fit(step) if fit_threads else run}
     if hasattr(nnwork, "capture_step"):
         captured_model = build(params, workload.activation)
         captured_opt = optimizer(captured_model, workload.optimizer, workload.lr, workload.momentum)
@@ -91,7 +122,7 @@ def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array)
             for _ in range(steps):
                 replay(x, labels)
 
-        runners[CAPTURED] = run_captured
+        runners[CAPTURED] = as_fit(lambda: replay(x, labels)) if fit_threads else run_captured
     return runners
 
 
