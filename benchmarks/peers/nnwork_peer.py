@@ -25,8 +25,14 @@ def versions() -> dict[str, str]:
     return {"nnwork": nnwork.__version__}
 
 
+_THREADS: int | None = None  # the harness's thread count for every tool (configure)
+
+
 def configure(threads: int) -> None:
-    """nnwork computes with NumPy, whose BLAS threads the harness limits."""
+    """nnwork keeps NumPy's BLAS on one thread inside its own work and shares out large
+    products over its own threads: the harness's count becomes that count (see step_runners)."""
+    global _THREADS
+    _THREADS = threads
 
 
 def features() -> dict[str, bool]:
@@ -59,23 +65,24 @@ def loss_function(name: str) -> Callable[..., nnwork.Tensor]:
     return F.mse_loss if name == "mse" else F.cross_entropy
 
 
-def as_fit(step: Callable[[], object]) -> Callable[[int], None]:
+def as_fit(step: Callable[[], object], count: int | None = None) -> Callable[[int], None]:
     """Steps run the way nnwork.fit runs them (training._Run.train_epoch): inside
-    `nnwork.threads.working()` (the BLAS on one thread, large products on nnwork's own
-    threads), each step between a ThreadChooser's begin() and end() unless
+    `nnwork.threads.working(count)` (the BLAS on one thread, large products on nnwork's own
+    threads), each step between a ThreadChooser's begin() and end() unless `count` or
     nnwork.set_num_threads fixed the count. The chooser is kept as `run.chooser`."""
     try:
         threads = importlib.import_module("nnwork.threads")
     except ImportError:  # an nnwork without its own threads: steps as they are
         threads = None
-    chooser = threads.ThreadChooser() if threads is not None and threads.fixed() is None else None
+    chosen = count is None and threads is not None and threads.fixed() is None
+    chooser = threads.ThreadChooser() if chosen else None
 
     def run(steps: int) -> None:
         if threads is None:
             for _ in range(steps):
                 step()
             return
-        with threads.working():
+        with threads.working(count):
             for _ in range(steps):
                 if chooser is not None:
                     chooser.begin()
@@ -90,8 +97,10 @@ def as_fit(step: Callable[[], object]) -> Callable[[int], None]:
 # ---- the harness's interface --------------------------------------------------------------
 def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array,
                  fit_threads: bool = False) -> dict[str, Callable[[int], None]]:
-    """The eager and the captured step in a plain loop, or, with `fit_threads`, with the
-    threading nnwork.fit gives its steps (see `as_fit`)."""
+    """The eager and the captured step, inside nnwork's working scope (see `as_fit`): on the
+    harness's thread count, or, with `fit_threads`, with the count nnwork.fit would choose.
+    (A plain loop would leave NumPy's BLAS held on one thread after the first large product,
+    for the peers in this process too: see nnwork.threads.keep_blas.)"""
     model = build(params, workload.activation)
     opt = optimizer(model, workload.optimizer, workload.lr, workload.momentum)
     loss_fn = loss_function(workload.loss)
@@ -103,11 +112,8 @@ def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array,
         loss_fn(model(xt), target).backward()
         opt.step()
 
-    def run(steps: int) -> None:
-        for _ in range(steps):
-            step()
-
-    runners = {LABEL: as_fit(step) if fit_threads else run}
+    count = None if fit_threads else _THREADS
+    runners = {LABEL: as_fit(step, count)}
     if hasattr(nnwork, "capture_step"):
         captured_model = build(params, workload.activation)
         captured_opt = optimizer(captured_model, workload.optimizer, workload.lr, workload.momentum)
@@ -118,11 +124,7 @@ def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array,
         except nnwork.CaptureError:  # cross-entropy picks by label: not capturable
             return runners
 
-        def run_captured(steps: int) -> None:
-            for _ in range(steps):
-                replay(x, labels)
-
-        runners[CAPTURED] = as_fit(lambda: replay(x, labels)) if fit_threads else run_captured
+        runners[CAPTURED] = as_fit(lambda: replay(x, labels), count)
     return runners
 
 
@@ -212,7 +214,8 @@ def best_runs(problem: FitProblem, params: Parameters, data: FitData, seed: int,
             opt = nnwork.optim.LevenbergMarquardt(model.parameters())
 
             def chunk() -> int:
-                opt.step(lambda: model(x64) - y64)
+                with nnwork.threads.working(_THREADS):  # as fit runs it (and NumPy's BLAS given back)
+                    opt.step(lambda: model(x64) - y64)
                 return 1
 
             def run() -> Array:
