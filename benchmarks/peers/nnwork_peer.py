@@ -120,7 +120,8 @@ def step_runners(workload: StepWorkload, params: Parameters, x: Array, y: Array,
         replay = nnwork.capture_step(captured_model, loss_fn, captured_opt)
         labels = y if workload.loss != "mse" else y.astype(x.dtype)
         try:
-            replay(x, labels)
+            with nnwork.threads.working(count):  # the capture's products too (see the docstring)
+                replay(x, labels)
         except nnwork.CaptureError:  # cross-entropy picks by label: not capturable
             return runners
 
