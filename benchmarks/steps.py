@@ -4,7 +4,9 @@ Each tool's `run(n)` takes n training steps on the fixed batch. Before the repea
 tool is calibrated so that one sample (one `run(n)`) lasts about `sample_seconds`; then
 every repeat times one sample of each tool, starting each repeat with a different tool
 (a rotating order), so that slow changes in the machine's load touch every tool alike.
-The first `warmup` repeats are not kept. W2 adds the machine's float32 matmul peak
+The first `warmup` repeats are not kept. Between two samples the harness sleeps `SETTLE`
+seconds: a BLAS's worker threads busy-wait for about 0.1 s after their last product (OpenBLAS,
+measured), and without the pause they would spin on the cores the next tool is timed on. W2 adds the machine's float32 matmul peak
 (2048 × 2048 @ 2048 × 2048 in NumPy) as one more "tool" in the same rotation.
 """
 
@@ -23,6 +25,7 @@ from benchmarks.workloads import StepWorkload, initial_parameters, step_batch
 
 MATMUL = "NumPy float32 matmul 2048² (peak)"
 MATMUL_FLOPS = 2.0 * 2048**3
+SETTLE = 0.25  # seconds between two samples, for the last tool's spinning threads to sleep
 
 Runner = Callable[[int], "float | None"]  # n steps; may return its own seconds (a worker process)
 
@@ -88,6 +91,7 @@ def interleave(runners: dict[str, Runner], counts: dict[str, int], repeats: int,
             if label in result.errors:
                 continue
             gc.collect()
+            time.sleep(SETTLE)
             try:
                 elapsed = timed(runners[label], counts[label])
             except Exception as error:  # report it and carry on with the others
