@@ -252,3 +252,14 @@ def test_activation_modules_and_functions_name_the_same_activations_and_agree() 
     x = nw.tensor(np.linspace(-3, 3, 13), dtype=np.float64)
     for name, module in nn.ACTIVATIONS.items():
         np.testing.assert_array_equal(module()(x).data, functional.activation_function(name)(x).data, err_msg=name)
+
+
+@pytest.mark.parametrize("as_data", [lambda x: x, lambda x: x.tolist()], ids=["ndarray", "list"])
+def test_modules_take_arrays_and_lists_as_constant_inputs(as_data) -> None:
+    x = np.random.default_rng(3).normal(size=(5, 2)).astype(np.float32)
+    for model in (nn.MLP([2, 4, 1], generator=0), nn.example_network(), nn.Linear(2, 3)):
+        expected = model(nw.Tensor(x)).data
+        out = model(as_data(x))
+        np.testing.assert_array_equal(out.data, expected)
+        out.sum().backward()  # the input is a constant: the parameters get their gradients
+        assert all(p.grad is not None for p in model.parameters())

@@ -61,7 +61,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Tensor:
-        return self.forward(*args, **kwargs)
+        """forward(*args); NumPy arrays and (nested) lists among the positional arguments
+        become constant tensors first, so `model(x)` takes data as it comes."""
+        return self.forward(*(Tensor(a) if isinstance(a, (np.ndarray, list)) else a for a in args), **kwargs)
 
     # ---- walking the tree ---------------------------------------------------------------
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
