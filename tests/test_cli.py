@@ -182,3 +182,15 @@ def test_every_command_has_help_with_an_example(command: str, capsys: pytest.Cap
 def test_console_script_is_installed() -> None:
     result = subprocess.run([sys.executable, "-m", "nnwork.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("nnwork ")
+
+
+@pytest.mark.parametrize("argv", [["explain", "backprop"], ["explain", "descent", "x^2"], ["--help"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(argv: list[str]) -> None:
+    """`nnwork explain backprop | head -1`: the pipe closes before nnwork writes."""
+    child = subprocess.Popen([sys.executable, "-m", "nnwork", *argv], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    child.stdout.close()  # no reader: nnwork's first write meets a broken pipe
+    with child:
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=120) == 0
+    assert err == ""
