@@ -194,3 +194,18 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(argv: list[str]) -> No
         err = child.stderr.read().decode()
         assert child.wait(timeout=120) == 0
     assert err == ""
+
+
+def test_csv_values_near_the_float64_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Huge inputs train and give a model that loads; huge outputs are refused before training."""
+    column = [1e300, 2e300, -1e300, 5e299, 1e299, 3e300, 1.5e300, 2e300]
+    (tmp_path / "x.csv").write_text("x,y\n" + "".join(f"{v!r},{i}\n" for i, v in enumerate(column)))
+    (tmp_path / "y.csv").write_text("x,y\n" + "".join(f"{i},{v!r}\n" for i, v in enumerate(column)))
+    code, _, err = run(capsys, "fit", "--csv", str(tmp_path / "x.csv"), "--epochs", "3", "--out",
+                       str(tmp_path / "x"), "--quiet", "--no-plots")
+    assert code == 0 and err == ""
+    code, out, err = run(capsys, "predict", str(tmp_path / "x" / "model.npz"), "--x", "1e300")
+    assert code == 0 and np.isfinite(float(out.splitlines()[1].split(",")[1]))
+    code, _, err = run(capsys, "fit", "--csv", str(tmp_path / "y.csv"), "--out", str(tmp_path / "y"))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "'y' reaches 3e+300" in err
+    assert not (tmp_path / "y").exists()

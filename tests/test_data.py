@@ -410,3 +410,21 @@ def test_batches_rejects() -> None:
         data.batches(10, 0)
     with pytest.raises(TypeError, match="`n` must be an int, got float"):
         data.batches(10.0, 2)  # type: ignore[arg-type]
+
+
+def test_standardizer_scales_columns_near_the_float64_limit_without_overflow() -> None:
+    unit = np.array([[1.0, -3.0], [2.0, 0.5], [-1.0, 4.0], [0.5, 1.0]])
+    x = unit * np.array([1e300, 1e-300])  # one huge column, one tiny one
+    s = Standardizer().fit(Dataset(x, unit[:, :1]))
+    z = s.transform_x(x)
+    np.testing.assert_allclose(z, (unit - unit.mean(0)) / unit.std(0), rtol=1e-12)
+    assert np.isfinite(s.x_std).all() and np.isfinite(s.x_mean).all()
+    Standardizer.from_dict(s.to_dict())  # what a model file stores loads again
+
+
+def test_standardizer_refuses_outputs_whose_squared_errors_overflow() -> None:
+    x = np.arange(4.0).reshape(4, 1)
+    y = np.array([[1.0, 1e300], [2.0, 2e300], [3.0, -1e300], [4.0, 5e299]])
+    with pytest.raises(ValueError, match=r"output column 'size' reaches 2e\+300.*rescale"):
+        Standardizer().fit(Dataset(x, y, y_names=("small", "size")))
+    Standardizer().fit(Dataset(x, y / 1e160))  # 1e140: squares still fit in float64

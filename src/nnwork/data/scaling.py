@@ -11,12 +11,29 @@ from numpy.typing import ArrayLike
 from nnwork.data.dataset import Array, Dataset
 
 
+# Outputs beyond this magnitude have squared errors beyond float64's 1.8e308: MSE, RMSE and R²
+# would be inf or nan, so such an output column is refused (inputs of any finite size are fine).
+MAX_OUTPUT = 1e150
+
+
 def _moments(columns: Array) -> tuple[Array, Array]:
     """Per-column mean and standard deviation; a constant column gets its value and std 1,
-    so that it maps to exactly 0 instead of dividing by zero."""
-    mean, std = columns.mean(axis=0), columns.std(axis=0)
+    so that it maps to exactly 0 instead of dividing by zero. Each column is divided by its
+    largest |value| first, so that columns near 1e300 do not overflow (their squares would)."""
+    size = np.abs(columns).max(axis=0)
+    size = np.where(size > 0, size, 1.0)
+    unit = columns / size
+    mean, std = unit.mean(axis=0) * size, unit.std(axis=0) * size
     constant = (columns.min(axis=0) == columns.max(axis=0)) | (std == 0)
     return np.where(constant, columns[0], mean), np.where(constant, 1.0, std)
+
+
+def _check_outputs(y: Array, names: Sequence[str]) -> None:
+    for column, name in enumerate(names):
+        largest = float(np.abs(y[:, column]).max())
+        if largest > MAX_OUTPUT:
+            raise ValueError(f"output column {name!r} reaches {largest:.3g}: the squared errors of values "
+                             f"beyond ±{MAX_OUTPUT:.0e} overflow float64; rescale that column first")
 
 
 def _floats(value: Any, key: str) -> Array:
@@ -58,6 +75,7 @@ class Standardizer:
             raise TypeError(f"`dataset` must be a Dataset, got {type(dataset).__name__}")
         if len(dataset) == 0:
             raise ValueError("cannot fit a Standardizer on an empty dataset")
+        _check_outputs(dataset.y, dataset.y_names)
         self.x_mean, self.x_std = _moments(dataset.x)
         self.y_mean, self.y_std = _moments(dataset.y)
         return self
