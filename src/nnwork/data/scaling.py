@@ -18,10 +18,11 @@ MAX_OUTPUT = 1e150
 
 def _moments(columns: Array) -> tuple[Array, Array]:
     """Per-column mean and standard deviation; a constant column gets its value and std 1,
-    so that it maps to exactly 0 instead of dividing by zero. Each column is divided by its
-    largest |value| first, so that columns near 1e300 do not overflow (their squares would)."""
-    size = np.abs(columns).max(axis=0)
-    size = np.where(size > 0, size, 1.0)
+    so that it maps to exactly 0 instead of dividing by zero. Each column is divided first by
+    the power of two nearest its largest |value| — exact, so ordinary columns give the same
+    bits — so that columns near 1e300 do not overflow (their squares would)."""
+    _, exponent = np.frexp(np.abs(columns).max(axis=0))
+    size = np.ldexp(1.0, exponent - 1)  # ≤ the largest |value|: finite even near 1.8e308
     unit = columns / size
     mean, std = unit.mean(axis=0) * size, unit.std(axis=0) * size
     constant = (columns.min(axis=0) == columns.max(axis=0)) | (std == 0)
