@@ -90,6 +90,7 @@ def test_parse_domain() -> None:
     ("-inf:0", None, "range 1.*infinite"),
     ("0:1e999", None, "infinite"),
     ("nan:1", None, "not a number"),
+    ("-1e308:1e308", None, "too wide, its width high − low overflows"),
     ("3", None, r"range 1 \('3'\): expected low:high"),
     ("0:1:2", None, "expected low:high"),
     ("", None, "expected low:high"),

@@ -35,6 +35,9 @@ def _checked_domain(pairs: list[tuple[float, float]], n_inputs: int | None,
             raise ValueError(f"{where}: a bound is infinite; give a finite low:high")
         if not low < high:
             raise ValueError(f"{where}: low {low!r} must be less than high {high!r}")
+        if math.isinf(high - low):
+            raise ValueError(f"{where}: the range is too wide, its width high − low overflows "
+                             "float64 (1.8e308); narrow it")
     if n_inputs is not None and len(pairs) == 1:
         return pairs * n_inputs
     if n_inputs is not None and len(pairs) != n_inputs:
