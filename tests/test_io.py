@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import nnwork as nw
-from nnwork import io, nn, towers
+from nnwork import io, limits, nn, towers
 from nnwork.io import ModelFileError
 from nnwork.optim import LBFGS, SGD, Adam
 
@@ -646,3 +646,56 @@ def test_a_killed_writer_never_leaves_a_half_written_file(tmp_path: Path) -> Non
     # land mid-write (a save is ~40 ms of writing), but a kill between two saves leaves none: the
     # loop goes on until one has, so that the test surely covered that case.
     assert leftovers, "no kill landed in the middle of a write"
+
+
+def test_a_file_that_is_not_a_zip_is_named_so(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))  # a renamed picture
+    assert_bad_file(path, r"not an nnwork model file \(not a \.npz archive: it starts with b'\\x89PNG'\)")
+    with pytest.raises(ModelFileError) as info:
+        io.load(path)
+    assert "pickle" not in str(info.value)
+
+
+def _zip_with_zeros(path: Path, entry: str, values: int) -> Path:
+    """An npz whose `entry` holds `values` float32 zeros, written in chunks (it deflates to little)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("header.npy", "w") as file:
+            np.lib.format.write_array(file, np.frombuffer(json.dumps({"format": "nnwork-model"}).encode(), np.uint8))
+        with archive.open(f"{entry}.npy", "w", force_zip64=True) as file:
+            np.lib.format.write_array_header_1_0(file, {"descr": "<f4", "fortran_order": False, "shape": (values,)})
+            chunk = bytes(1 << 22)
+            for start in range(0, values * 4, len(chunk)):
+                file.write(chunk[: min(len(chunk), values * 4 - start)])
+    return path
+
+
+def _info_exit_and_peak_bytes(path: Path) -> tuple[int, str, int]:
+    """`nnwork info path` in a child process: its exit code, stderr and peak resident bytes."""
+    child = subprocess.Popen([sys.executable, "-m", "nnwork", "info", str(path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with child:
+        err = child.stderr.read().decode()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, err, usage.ru_maxrss * 1024
+
+
+@pytest.mark.parametrize(("entry", "values", "match"), [
+    ("param/w", limits.MAX_PARAMETERS + 1, "declares 20,000,001 parameter values"),
+    ("weights", 1000, r"unexpected entries \['weights'\]"),
+])
+def test_oversized_entries_are_refused_before_they_are_inflated(tmp_path: Path, entry: str, values: int,
+                                                                match: str) -> None:
+    path = _zip_with_zeros(tmp_path / "big.npz", entry, values)
+    assert_bad_file(path, match)
+    code, err, peak = _info_exit_and_peak_bytes(path)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    _, _, baseline = _info_exit_and_peak_bytes(_zip_with_zeros(tmp_path / "small.npz", "weights", 10))
+    assert peak < baseline + values * 4 // 2  # the entry was never inflated
+
+
+@pytest.mark.parametrize("entry", ["optimizer/0", "state/0"])
+def test_oversized_state_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str) -> None:
+    monkeypatch.setattr(limits, "MAX_STATE_VALUES", 100)
+    assert_bad_file(_zip_with_zeros(tmp_path / "big.npz", entry, 101), r"declares 101 .*state values")

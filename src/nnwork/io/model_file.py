@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, NoReturn
 
 import numpy as np
 
+from nnwork import limits
 from nnwork.io.architecture import architecture, build, is_registered
 from nnwork.atomic import atomic_write
 from nnwork.io.tree import _pack, _unpack, to_json
@@ -29,6 +30,7 @@ FORMAT = "nnwork-model"
 FORMAT_VERSION = 1
 KINDS = ("model", "checkpoint")
 METADATA = ("standardization", "training", "metrics")
+_PREFIXES = ("param/", "optimizer/", "state/")  # every entry but the header starts with one
 _READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError)
 
 
@@ -211,41 +213,71 @@ class _Contents:
 
     def _read_entries(self) -> dict[str, Any]:
         with open(self.path, "rb") as file:  # FileNotFoundError names the path
+            start = file.read(6)
+            if start == b"\x93NUMPY":
+                self.fail("not an nnwork model file (a single .npy array, not an .npz archive)")
+            if start[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+                self.fail(f"not an nnwork model file (not a .npz archive: it starts with {start[:4]!r})")
+            file.seek(0)
             try:
                 npz = np.load(file, allow_pickle=False)
             except _READ_ERRORS as exc:
                 self.fail(f"not an nnwork model file (not a complete .npz/zip archive: {exc})", exc)
-            if not isinstance(npz, np.lib.npyio.NpzFile):
-                self.fail("not an nnwork model file (a single .npy array, not an .npz archive)")
             with npz:
+                self._check_sizes({name: self._declared_size(npz, name) for name in npz.files})
                 arrays = {}
                 for name in npz.files:
                     try:
-                        self._check_declared_size(npz, name)
                         arrays[name] = npz[name]
-                    except ModelFileError:
-                        raise
                     except _READ_ERRORS as exc:
                         self.fail(f"its entry {name!r} cannot be read: {exc}", exc)
                     if not isinstance(arrays[name], np.ndarray):
                         self.fail(f"its entry {name!r} is not a NumPy array")
         return arrays
 
-    def _check_declared_size(self, npz: Any, name: str) -> None:
-        """Refuse an entry whose .npy header claims more data than its zip member holds, before
-        NumPy allocates it (a forged shape of 10¹³ would otherwise raise MemoryError)."""
+    def _declared_size(self, npz: Any, name: str) -> int:
+        """The number of values an entry's .npy header declares, read without inflating the
+        entry; one that claims more bytes than its zip member holds is refused (a forged
+        shape of 10¹³ would otherwise raise MemoryError)."""
         member = f"{name}.npy"  # np.load's names drop the suffix
         if member not in npz.zip.namelist():
-            return
+            return 0
         with npz.zip.open(member) as file:
-            version = np.lib.format.read_magic(file)
-            readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-            if version not in readers:
-                return  # NumPy itself reports what it cannot read
-            shape, _, dtype = readers[version](file)
-        claimed, held = math.prod(shape) * dtype.itemsize, npz.zip.getinfo(member).file_size
+            try:
+                version = np.lib.format.read_magic(file)
+                readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+                if version not in readers:
+                    return 0  # NumPy itself reports what it cannot read
+                shape, _, dtype = readers[version](file)
+            except _READ_ERRORS as exc:
+                self.fail(f"its entry {name!r} cannot be read: {exc}", exc)
+        values = math.prod(shape)
+        claimed, held = values * dtype.itemsize, npz.zip.getinfo(member).file_size
         if claimed > held:
             self.fail(f"its entry {name!r} claims {claimed:,} bytes of {dtype} {shape}, but holds {held:,}")
+        return values if dtype.itemsize else 0
+
+    def _check_sizes(self, declared: dict[str, int]) -> None:
+        """Refuse, before inflating anything, a file larger than any model nnwork builds
+        (nnwork.limits): its parameters, its state and its header."""
+        def total(prefix: str) -> int:
+            return sum(n for name, n in declared.items() if name.startswith(prefix))
+
+        if "header" not in declared:
+            self.fail(f"not an nnwork model file (no 'header' entry; it holds {sorted(declared)[:10]})")
+        unknown = sorted(name for name in declared if name != "header" and not name.startswith(_PREFIXES))
+        if unknown:
+            self.fail(f"it has unexpected entries {unknown[:10]}")
+
+        for what, values, limit in (
+            ("parameter values", total("param/"), limits.MAX_PARAMETERS),
+            ("optimizer-state values", total("optimizer/"), limits.MAX_STATE_VALUES),
+            ("state values", total("state/"), limits.MAX_STATE_VALUES),
+            ("header bytes", declared.get("header", 0), limits.MAX_HEADER_BYTES),
+        ):
+            if values > limit:
+                self.fail(f"it declares {values:,} {what}, more than nnwork loads ({limit:,}: "
+                          "nnwork.limits); refused before reading it")
 
     def _parse_header(self, raw: Any, entries: list[str]) -> dict[str, Any]:
         if raw is None:
