@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nnwork import data
-from nnwork.data import Dataset, Standardizer
+from nnwork.data import Dataset, Standardizer, numbers
 from nnwork.targets import get_target, parse
 
 
@@ -429,3 +430,28 @@ def test_standardizer_refuses_outputs_whose_squared_errors_overflow() -> None:
     with pytest.raises(ValueError, match=r"output column 'size' reaches 2e\+300.*rescale"):
         Standardizer().fit(Dataset(x, y, y_names=("small", "size")))
     Standardizer().fit(Dataset(x, y / 1e160))  # 1e140: squares still fit in float64
+
+
+@pytest.mark.parametrize("cell", ["1_000", "١٢", "0x10", "1e", "--1", "1.2.3", "½"])
+def test_csv_cells_are_plain_decimal_numbers(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(f"x,y\n1,2\n{cell},3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"line 3, column 1 \('x'\): '{re.escape(cell)}' is not a number"):
+        data.read_csv(path)
+
+
+@pytest.mark.parametrize("text", ["+.5", "-2.", "3E-2", " 7 ", "-inf", "NaN", "Infinity", "1e300"])
+def test_plain_decimal_text_reads_as_float_reads_it(text: str) -> None:
+    np.testing.assert_equal(numbers.number(text), float(text))
+
+
+@pytest.mark.parametrize("text", ["1_000", "١٢", "", "e5", "inf1"])
+def test_text_float_would_stretch_to_is_not_a_number(text: str) -> None:
+    assert not numbers.is_number(text)
+    with pytest.raises(ValueError, match="is not a number"):
+        numbers.number(text)
+
+
+def test_domain_bounds_are_plain_decimal_numbers() -> None:
+    with pytest.raises(ValueError, match="'1_0' is not a number"):
+        data.parse_domain("0:1_0")

@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 
 from nnwork.atomic import atomic_write
 from nnwork.data.dataset import Array, Dataset
+from nnwork.data.numbers import is_number, number
 
 Columns = Union[str, int, Sequence[Union[str, int]], None]
 
@@ -28,14 +29,6 @@ def _where(file: str, line: int, column: int | None = None,
         if names is not None and column <= len(names):
             text += f" ({names[column - 1]!r})"
     return text
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def _blank(row: list[str]) -> bool:
@@ -72,7 +65,7 @@ def _has_header(first: list[str], header: bool | None, path: str) -> bool:
         if not isinstance(header, bool):
             raise TypeError(f"`header` must be True, False or None, got {header!r}")
         return header
-    numeric = [_is_number(cell) for cell in first if cell]
+    numeric = [is_number(cell) for cell in first if cell]
     if all(numeric):
         return False
     if not any(numeric):
@@ -191,7 +184,7 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
     values = np.empty((len(data), len(chosen)))
     for r, (row, line) in enumerate(zip(data, data_lines)):
         try:
-            values[r] = [float(row[c]) for c in chosen]
+            values[r] = [number(row[c]) for c in chosen]
             if np.isfinite(values[r]).all():
                 continue
         except ValueError:
@@ -200,10 +193,10 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
             where, cell = _where(path, line, c + 1, names), row[c]
             if not cell:
                 raise ValueError(f"{where}: missing value (an empty cell)")
-            if not _is_number(cell):
+            if not is_number(cell):
                 raise ValueError(f"{where}: {cell!r} is not a number")
             if not math.isfinite(float(cell)):
-                raise ValueError(f"{where}: {cell!r} is not finite; a dataset must be")
+                raise ValueError(f"{where}: {cell!r} is not finite; every value in a dataset must be a finite number")
     d = len(inputs)
     x_names = tuple(names[c] for c in inputs) if names else ()
     y_names = tuple(names[c] for c in outputs) if names else ()

@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence, Union
 import numpy as np
 
 from nnwork.data.dataset import Array, Dataset, Seed, _count
+from nnwork.data.numbers import number
 from nnwork.rng import generator as _generator
 
 Domain = Union[str, Sequence[Sequence[float]]]
@@ -19,10 +20,7 @@ def _bound(text: str) -> float:
     word = text.strip().lower()
     if word in ("pi", "+pi", "-pi"):
         return -math.pi if word.startswith("-") else math.pi
-    try:
-        return float(word)
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number") from None
+    return number(text)
 
 
 def _checked_domain(pairs: list[tuple[float, float]], n_inputs: int | None,
