@@ -455,3 +455,33 @@ def test_text_float_would_stretch_to_is_not_a_number(text: str) -> None:
 def test_domain_bounds_are_plain_decimal_numbers() -> None:
     with pytest.raises(ValueError, match="'1_0' is not a number"):
         data.parse_domain("0:1_0")
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_csv_cells_may_be_separated_by_commas_semicolons_or_tabs(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(separator.join(["a", "b", "y"]) + "\n" + "\n".join(
+        separator.join(map(str, row)) for row in [(1, 2, 3), (4.5, -6, 7e-3)]) + "\n")
+    ds = data.read_csv(path)
+    assert ds.x_names == ("a", "b") and ds.y_names == ("y",)
+    np.testing.assert_array_equal(ds.x, [[1, 2], [4.5, -6]])
+    np.testing.assert_array_equal(ds.y, [[3], [7e-3]])
+
+
+def test_a_decimal_comma_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("x;y\n1,5;2\n")
+    with pytest.raises(ValueError, match=r"line 2, column 1 \('x'\): '1,5' is not a number \(decimal commas"):
+        data.read_csv(path)
+
+
+def test_pandas_index_column_is_skipped_unless_chosen(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(",a,b,y\n0,1,2,3\n1,4,5,6\n2,7,8,9\n")  # pandas' DataFrame.to_csv() with its index
+    ds = data.read_csv(path)
+    assert ds.x_names == ("a", "b") and ds.y_names == ("y",)
+    np.testing.assert_array_equal(ds.x, [[1, 2], [4, 5], [7, 8]])
+    assert data.read_csv(path, x="a").x_names == ("a",) and data.read_csv(path, x="a").y_names == ("b", "y")
+    by_number = data.read_csv(path, x=[1, 2], y="y")
+    assert by_number.x_names == ("column1", "a")
+    np.testing.assert_array_equal(by_number.x[:, 0], [0, 1, 2])

@@ -26,7 +26,7 @@ def _where(file: str, line: int, column: int | None = None,
     text = f"{file}, line {line}"
     if column is not None:
         text += f", column {column}"
-        if names is not None and column <= len(names):
+        if names is not None and column <= len(names) and names[column - 1]:
             text += f" ({names[column - 1]!r})"
     return text
 
@@ -40,7 +40,7 @@ def _rows(path: str) -> tuple[list[list[str]], list[int]]:
     rows, lines = [], []
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, skipinitialspace=True)
+            reader = csv.reader(handle, delimiter=_delimiter(handle), skipinitialspace=True)
             try:
                 for row in reader:
                     rows.append([cell.strip() for cell in row])
@@ -53,11 +53,26 @@ def _rows(path: str) -> tuple[list[list[str]], list[int]]:
     while rows and _blank(rows[-1]):
         rows.pop(), lines.pop()
     if not rows:
-        raise ValueError(f"{path} is empty: expected rows of comma-separated numbers")
+        raise ValueError(f"{path} is empty: expected rows of numbers separated by commas")
     for row, line in zip(rows, lines):
         if _blank(row):
             raise ValueError(f"{_where(path, line)} is blank; blank lines may only end the file")
     return rows, lines
+
+
+DELIMITERS = ",;\t"  # the cell separators read_csv recognises, comma first on a tie
+
+
+def _delimiter(handle: TextIO) -> str:
+    """The separator the file's first non-blank line splits into the most cells by (then
+    rewinds): "x;y" and tab-separated files read as well as comma-separated ones."""
+    for line in handle:
+        if line.strip():
+            break
+    else:
+        line = ""
+    handle.seek(0)
+    return max(DELIMITERS, key=lambda d: len(next(csv.reader([line], delimiter=d), [])))
 
 
 def _has_header(first: list[str], header: bool | None, path: str) -> bool:
@@ -117,11 +132,12 @@ def _columns(x: Columns, y: Columns, names: Sequence[str] | None, width: int,
              path: str) -> tuple[list[int], list[int]]:
     inputs = _selection(x, "x", names, width, path)
     outputs = _selection(y, "y", names, width, path)
+    named = [i for i in range(width) if names is None or names[i]]  # unnamed: e.g. pandas' index
     if inputs is None:
-        outputs = [width - 1] if outputs is None else outputs
-        inputs = [i for i in range(width) if i not in outputs]
+        outputs = named[-1:] if outputs is None else outputs
+        inputs = [i for i in named if i not in outputs]
     elif outputs is None:
-        outputs = [i for i in range(width) if i not in inputs]
+        outputs = [i for i in named if i not in inputs]
     both = [i for i in inputs if i in outputs]
     if both:
         label = repr(names[both[0]]) if names else str(both[0] + 1)
@@ -139,8 +155,10 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
 
     Arguments:
         path: a UTF-8 text file (a byte-order mark is fine). Cells are separated by commas
-            only (not ';' or tabs); cells may be quoted and surrounded by spaces; there are
-            no comments; blank lines are allowed only at the end.
+            semicolons or tabs, whichever splits the first line into the most cells; cells
+            may be quoted and surrounded by spaces; there are no comments; blank lines are
+            allowed only at the end. The header's first cell may be empty (pandas writes its
+            index column so): that column is then skipped unless chosen by number.
         x, y: the input and output columns, by header name or 1-based number: "a,b", "1,2",
             3 or ["a", 2]. Default: every column but the last is an input, the last is the
             output; give one of them and the other gets all remaining columns (y=[] or a
@@ -164,9 +182,9 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
     names = rows[0] if has_header else None
     width = len(rows[0])
     for column, name in enumerate(rows[0] if has_header else [], 1):
-        if not name:
+        if not name and column > 1:  # only the first may be unnamed: pandas' index column
             raise ValueError(f"{_where(path, lines[0], column)}: the header has an empty name")
-        if name in rows[0][: column - 1]:
+        if name and name in rows[0][: column - 1]:
             raise ValueError(f"{_where(path, lines[0], column)}: the header repeats the name "
                              f"{name!r} of column {rows[0].index(name) + 1}")
     data, data_lines = rows[has_header:], lines[has_header:]
@@ -194,12 +212,13 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
             if not cell:
                 raise ValueError(f"{where}: missing value (an empty cell)")
             if not is_number(cell):
-                raise ValueError(f"{where}: {cell!r} is not a number")
+                comma = " (decimal commas are not read: write a point, 1.5)" if re.fullmatch(r"[+-]?\d*,\d+", cell) else ""
+                raise ValueError(f"{where}: {cell!r} is not a number{comma}")
             if not math.isfinite(float(cell)):
                 raise ValueError(f"{where}: {cell!r} is not finite; every value in a dataset must be a finite number")
     d = len(inputs)
-    x_names = tuple(names[c] for c in inputs) if names else ()
-    y_names = tuple(names[c] for c in outputs) if names else ()
+    x_names = tuple(names[c] or f"column{c + 1}" for c in inputs) if names else ()
+    y_names = tuple(names[c] or f"column{c + 1}" for c in outputs) if names else ()
     return Dataset(values[:, :d], values[:, d:], x_names, y_names)
 
 
