@@ -119,8 +119,14 @@ def test_grid_includes_both_ends_in_ij_order() -> None:
     assert data.grid("0:1", 5).tolist() == [[0.0], [0.25], [0.5], [0.75], [1.0]]
     with pytest.raises(ValueError, match="at least 2, got 1"):
         data.grid("0:1", 1)
-    with pytest.raises(ValueError, match="more than MAX_GRID_POINTS"):
+    with pytest.raises(ValueError, match=r"100 points on each of 8 axes has about 10\^16 points, more than "
+                       r"nnwork's limit of 10,000,000"):
         data.grid([(0, 1)] * 8, 100)
+    with pytest.raises(ValueError, match=r"5000 × 5001 has 25,005,000 points"):
+        data.grid([(0, 1)] * 2, [5000, 5001])
+    with pytest.raises(ValueError) as info:  # a short message however many axes
+        data.grid([(0, 1)] * 1000, 2)
+    assert len(str(info.value)) < 200 and "about 10^301" in str(info.value)
 
 
 def test_sample_uniform_shapes_bounds_and_determinism() -> None:

@@ -11,3 +11,4 @@ from __future__ import annotations
 MAX_PARAMETERS = 20_000_000  # parameter values of one model (80 MB in float32)
 MAX_STATE_VALUES = 4 * MAX_PARAMETERS  # a checkpoint's optimizer or user state (Adam keeps 2–3 per parameter)
 MAX_HEADER_BYTES = 64 << 20  # a model file's JSON header
+MAX_GRID_POINTS = 10_000_000  # points of one regular grid (a d-dimensional grid grows as n^d)

@@ -7,12 +7,13 @@ from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
+from nnwork import limits
 from nnwork.data.dataset import Array, Dataset, Seed, _count
 from nnwork.data.numbers import number
 from nnwork.rng import generator as _generator
 
 Domain = Union[str, Sequence[Sequence[float]]]
-MAX_GRID_POINTS = 10_000_000
+MAX_GRID_POINTS = limits.MAX_GRID_POINTS
 
 
 
@@ -93,7 +94,7 @@ def grid(domain: Domain, points_per_axis: int | Sequence[int]) -> Array:
     Each axis has `points_per_axis` evenly spaced values (at least 2, or one count per axis)
     from its low to its high end, both ends included. Rows are in "ij" (matrix) order: the
     first input varies slowest, the last fastest, so the result reshapes to (p1, ..., pd).
-    At most MAX_GRID_POINTS points in all.
+    At most nnwork.limits.MAX_GRID_POINTS points in all.
     """
     if isinstance(points_per_axis, (int, np.integer)):
         counts = [_count(points_per_axis, "points_per_axis", 2)]
@@ -105,11 +106,19 @@ def grid(domain: Domain, points_per_axis: int | Sequence[int]) -> Array:
     if len(counts) != len(bounds):
         raise ValueError(f"`points_per_axis` has {len(counts)} counts for {len(bounds)} axes")
     total = math.prod(counts)
-    if total > MAX_GRID_POINTS:
-        raise ValueError(f"a grid of {' x '.join(map(str, counts))} = {total} points is more "
-                         f"than MAX_GRID_POINTS = {MAX_GRID_POINTS}; use fewer points per axis")
+    if total > limits.MAX_GRID_POINTS:
+        shape = (f"{counts[0]} points on each of {len(counts)} axes" if len(set(counts)) == 1
+                 else " × ".join(map(str, counts)) if len(counts) <= 8 else f"{len(counts)} axes")
+        raise ValueError(f"a grid of {shape} has {_amount(total)} points, more than nnwork's limit "
+                         f"of {limits.MAX_GRID_POINTS:,} (nnwork.limits.MAX_GRID_POINTS): "
+                         "use fewer points per axis")
     axes = [np.linspace(low, high, count) for (low, high), count in zip(bounds, counts)]
     return np.stack([axis.ravel() for axis in np.meshgrid(*axes, indexing="ij")], axis=1)
+
+
+def _amount(n: int) -> str:
+    """A count for a message: exact while short (12,345,678), else its order (about 10^301)."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 def _outputs(target: Callable[[Array], Any], x: Array) -> Array:
