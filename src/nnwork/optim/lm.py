@@ -24,6 +24,7 @@ import numpy as np
 
 from nnwork.blas import gram
 
+from . import evidence
 from .optimizer import Optimizer, Param, check_range
 
 MAX_PARAMETERS = 6000  # JᵀJ is P × P in float64; beyond this a step costs seconds
@@ -38,6 +39,10 @@ class LevenbergMarquardt(Optimizer):
         damping: the starting λ (default 1e-3).
         max_tries: how many times one step may raise λ and retry before giving up (default 10).
         max_parameters: refuse models with more parameters than this (default 6000).
+        regularization: None, or "bayes" for Bayesian regularisation (`nnwork.optim.evidence`):
+            the steps minimise β·½‖r‖² + α·½‖θ‖², and after each step α and β are
+            re-estimated from the evidence; `alpha`, `beta` and `gamma` (the effective number
+            of parameters) are then kept in the group (and in `state_dict()`).
 
     `step` returns the mean squared residual ‖r‖²/M after the step (or before it, if no
     step could lower it within `max_tries`); `last_accepted` says which.
@@ -51,9 +56,16 @@ class LevenbergMarquardt(Optimizer):
         damping: float = 1e-3,
         max_tries: int = 10,
         max_parameters: int = MAX_PARAMETERS,
+        regularization: str | None = None,
     ) -> None:
-        # The adapted λ and its growth factor live in the group, so state_dict() keeps them.
-        super().__init__(params, {"damping": damping, "growth": 2.0, "max_tries": max_tries})
+        if regularization not in (None, "bayes"):
+            raise ValueError(f"`regularization` must be None or 'bayes', got {regularization!r}")
+        # The adapted λ and its growth factor live in the group, so state_dict() keeps them;
+        # so do Bayesian regularisation's α, β (starting as MacKay's: no prior, unit noise) and γ.
+        defaults: dict[str, Any] = {"damping": damping, "growth": 2.0, "max_tries": max_tries}
+        if regularization == "bayes":
+            defaults.update(alpha=0.0, beta=1.0, gamma=None)
+        super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError("LevenbergMarquardt takes one group of parameters")
         count = sum(p.data.size for p in self.param_groups[0]["params"])
@@ -71,6 +83,11 @@ class LevenbergMarquardt(Optimizer):
         check_range(group["growth"], "growth", "growth factor", 1.0)
         if not isinstance(group["max_tries"], int) or group["max_tries"] < 1:
             raise ValueError(f"`max_tries` must be a positive integer, got {group['max_tries']!r}")
+        if "alpha" in group:
+            check_range(group["alpha"], "alpha", "prior precision", 0.0)
+            check_range(group["beta"], "beta", "noise precision", 1e-300)
+            if not (np.isfinite(group["alpha"]) and np.isfinite(group["beta"])):
+                raise ValueError(f"`alpha` and `beta` must be finite, got {group['alpha']!r}, {group['beta']!r}")
 
     @property
     def damping(self) -> float:
@@ -155,30 +172,44 @@ class LevenbergMarquardt(Optimizer):
         from nnwork._grad_mode import no_grad
 
         r, J = self.jacobian(closure)
-        loss = 0.5 * float(r @ r)
-        gradient = J.T @ r
-        curvature = gram(J)  # JᵀJ, the same bits on any number of threads
-        scale = self._largest_scale(np.maximum(np.diag(curvature), 1e-12))
-        theta = self._flat()
         lm = self.param_groups[0]
+        bayes = "alpha" in lm
+        alpha, beta = (lm["alpha"], lm["beta"]) if bayes else (0.0, 1.0)
+        theta = self._flat()
+        jtj = gram(J)  # JᵀJ, the same bits on any number of threads
+        # The objective F = β·½‖r‖² + α·½‖θ‖² (plain least squares: α = 0, β = 1), its gradient
+        # and its Gauss–Newton curvature.
+        loss = evidence.objective(alpha, beta, r, theta)
+        gradient, curvature = J.T @ r, jtj
+        if bayes:
+            gradient = beta * gradient + alpha * theta
+            curvature = beta * jtj
+            curvature[np.diag_indices_from(curvature)] += alpha
+        scale = self._largest_scale(np.maximum(np.diag(curvature), 1e-12))
         self.last_accepted = False
-        for _ in range(self.param_groups[0]["max_tries"]):
+        residuals, accepted = r, theta
+        for _ in range(lm["max_tries"]):
             delta, lm["damping"] = _damped_solve(curvature, scale, lm["damping"], gradient)
             self._assign(theta + delta)
             with no_grad():
                 trial = np.asarray(closure().data, dtype=np.float64).reshape(-1)
-            new_loss = 0.5 * float(trial @ trial)
+            new_loss = evidence.objective(alpha, beta, trial, theta + delta)
             predicted = 0.5 * float(delta @ (lm["damping"] * scale * delta - gradient))
             if np.isfinite(new_loss) and new_loss < loss and predicted > 0:
                 rho = (loss - new_loss) / predicted
                 lm["damping"] *= max(1 / 3, 1 - (2 * rho - 1) ** 3)
                 lm["growth"] = 2.0
                 self.last_accepted = True
-                return 2 * new_loss / len(r)
+                residuals, accepted = trial, theta + delta
+                break
             lm["damping"] *= lm["growth"]
             lm["growth"] *= 2
-        self._assign(theta)
-        return 2 * loss / len(r)
+        else:
+            self._assign(theta)
+        if bayes:
+            found = evidence.reestimate(jtj, alpha, beta, residuals, accepted)
+            lm["alpha"], lm["beta"], lm["gamma"] = found.alpha, found.beta, found.gamma
+        return float(residuals @ residuals) / len(r)
 
 
 def _damped_solve(curvature: np.ndarray, scale: np.ndarray, damping: float,
