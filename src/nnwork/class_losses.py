@@ -15,7 +15,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.losses import check_reduction, constant_weight, reduce
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, apply
 
 
 def _indices(input: Tensor, target: Any, name: str) -> Tensor:
@@ -56,7 +56,7 @@ def _nll(log_probs: Tensor, target: Tensor, weight: list[Tensor], ignore_index: 
     vector = log_probs.ndim == 1  # one sample (C,): computed as a batch of one
     if vector:
         log_probs, target = log_probs.reshape(1, -1), Tensor._wrap(np.asarray(target.data).reshape(1))
-    loss = ops.NLLLoss.apply(log_probs, target, *weight, ignore_index=int(ignore_index),
+    loss = apply(ops.NLLLoss, log_probs, target, *weight, ignore_index=int(ignore_index),
                              label_smoothing=float(label_smoothing), reduction=reduction)
     return loss.reshape(()) if vector and reduction == "none" else loss
 
@@ -84,7 +84,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
         return _soft_cross_entropy(input, target, weights, ignore_index, reduction, label_smoothing)
     labels = _indices(input, target, "cross_entropy")
     if input.ndim == 2 and not weights and not label_smoothing and not 0 <= ignore_index < input.shape[1]:
-        return ops.CrossEntropy.apply(input, labels, reduction=reduction, ignore_index=int(ignore_index))
+        return apply(ops.CrossEntropy, input, labels, reduction=reduction, ignore_index=int(ignore_index))
     log_probs = input.log_softmax(axis=1 if input.ndim > 1 else 0)
     return _nll(log_probs, labels, weights, ignore_index, label_smoothing, reduction)
 
