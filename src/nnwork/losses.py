@@ -15,7 +15,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.functions import as_tensor, where
-from nnwork.tensor import Tensor, apply
+from nnwork.tensor import Tensor, apply, constant
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -64,7 +64,7 @@ def constant_weight(weight: Any, like: Tensor, name: str, argument: str = "weigh
     if not fits:
         raise ValueError(f"{name}: `{argument}` of shape {array.shape} does not broadcast to the input's "
                          f"shape {like.shape}")
-    return Tensor._wrap(array)
+    return constant(array)
 
 
 def _weighted(loss: Tensor, weight: Any, reduction: str, name: str, mean_by_weight: bool) -> Tensor:
