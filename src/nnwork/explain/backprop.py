@@ -5,9 +5,10 @@ that op's `parents`. Backpropagation walks the tape backwards from L and at ever
 
     ∂L/∂parent = ∂L/∂node · ∂node/∂parent        (the gradient arriving × the local derivative)
 
-summing over every path where a value was used more than once. `walk_backprop` runs the engine's own
-walk (`nnwork.autograd.backprop`) on the same tape, but stops it at the nodes a reader knows by name (each neuron's output, each layer's output,
-ŷ, L, the parameters θ) and reports, node by node in the order backpropagation visits them:
+summing over every path where a value was used more than once. `walk_backprop` runs the
+engine's own walk (`nnwork.autograd.backprop`) on the same tape, but stops it at the nodes a
+reader knows by name (each neuron's output, each layer's output, ŷ, L, the parameters θ) and
+reports, node by node in the order backpropagation visits them:
 the value, the gradient arriving from above, the local derivative towards each parent and
 their product, the gradient passed down. Local derivatives come from the ops' own `backward`
 (fed a one-hot gradient), never from formulas typed in here, so what is printed is what the
