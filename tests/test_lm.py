@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnwork as nw
-from nnwork import _grad_mode, nn, optim
+from nnwork import autograd, nn, optim
 from nnwork.optim import lm as lm_module
 
 
@@ -49,12 +49,12 @@ def test_per_sample_gradients_sum_to_the_ordinary_gradient() -> None:
     x = nw.tensor(np.random.default_rng(1).normal(size=(9, 2)))
     model(x).sum().backward()
     total = [p.grad.copy() for p in model.parameters()]
-    model.zero_grad()
-    with _grad_mode.per_sample_gradients():
-        model(x).backward(np.ones((9, 1)))
+    per_sample: dict[int, np.ndarray] = {}
+    autograd.backprop(model(x), np.ones((9, 1)), per_sample=True,
+                      at_leaf=lambda leaf, g: per_sample.__setitem__(id(leaf), g))
     for p, g in zip(model.parameters(), total):
-        assert p.grad.shape == (9,) + p.shape
-        np.testing.assert_allclose(p.grad.sum(axis=0), g, rtol=1e-12)
+        assert per_sample[id(p)].shape == (9,) + p.shape
+        np.testing.assert_allclose(per_sample[id(p)].sum(axis=0), g, rtol=1e-12)
 
 
 def test_one_step_equals_a_dense_reference_solve() -> None:

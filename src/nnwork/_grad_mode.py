@@ -6,8 +6,7 @@ import functools
 from typing import Any, Callable, TypeVar
 
 enabled = True
-per_sample = False  # inside per_sample_gradients(): parameter gradients keep the batch axis
-# While nnwork.capture records a step, every Function.apply appends (fn, inputs, options,
+# While nnwork.capture records a step, every nnwork.tensor.apply appends (fn, inputs, options,
 # result) here; otherwise None.
 recorder: list[tuple[Any, ...]] | None = None
 
@@ -38,24 +37,3 @@ class no_grad:
 
 def is_grad_enabled() -> bool:
     return enabled
-
-
-class per_sample_gradients:
-    """Context manager in which backward() gives every leaf one gradient per sample.
-
-    Rows of a batch are independent in our networks (row i of the output depends only on
-    row i of the input), so the backward pass already carries each sample's gradient in its
-    own row; only the last step, where a parameter's gradient sums over the rows, mixes them.
-    Inside this context that sum is skipped: a parameter of shape S gets `.grad` of shape
-    (N, *S), row i being ∂(output row i)/∂θ. This is how Levenberg–Marquardt gets the
-    Jacobian of the residuals in one backward pass instead of one per sample.
-    """
-
-    def __enter__(self) -> None:
-        global per_sample
-        self._previous = per_sample
-        per_sample = True
-
-    def __exit__(self, *exc: object) -> None:
-        global per_sample
-        per_sample = self._previous

@@ -1,17 +1,17 @@
 """Capture a training step once, then replay it without building the graph again.
 
-An eager step creates Tensors and Function nodes, sorts the graph and walks it: Python work
+An eager step creates Tensors and graph nodes, sorts the graph and walks it: Python work
 on every op, every step. For a fixed model, loss and batch shape that work is identical from
 step to step; only the numbers change. `capture_step` runs one step's forward pass eagerly
-while recording every op, and turns the record into a plan: which op reads which array, in
-which order the backward pass visits the ops (the order `Tensor.backward` would take), where
-each gradient goes and which need reducing to their input's shape. That step's backward pass
-and every later step run the plan: only the kernels — each op's own forward and backward on
-the new arrays, gradients accumulated in the eager order — then the optimizer's update.
-Same kernels in the same order: the same numbers as eager, bit for bit.
+while recording every op (which kernel reads which array), and its backward pass is the eager
+walk itself (`nnwork.autograd.backprop`) writing itself down as it goes (a `RecordedWalk`:
+which kernel runs in which order, where each gradient goes and which need reducing to their
+input's shape). Every later step replays both: only the kernels — each op's own forward and
+backward on the new arrays, gradients accumulated in the walk's order — then the optimizer's
+update. Same kernels in the same order: the same numbers as eager, bit for bit.
 
 A replay also allocates almost nothing. Ops that can write into given arrays (see
-`Function.writes_into`: the layers and activations) get their output and their input
+`Kernel.writes_into`: the layers and activations) get their output and their input
 gradients their own arrays, made once at capture time and reused every step; a parameter's
 gradient is written straight into the optimizer's flat gradient array (see
 `Optimizer.gradient_buffers`), so the update finds it there without copying. Hence, after a
@@ -32,8 +32,10 @@ from typing import Any, Callable
 import numpy as np
 
 from nnwork import _grad_mode
+from nnwork.autograd import RecordedWalk, backprop
 from nnwork.nn.module import Module
-from nnwork.tensor import Function, Tensor, unbroadcast
+from nnwork.ops.kernel import Kernel
+from nnwork.tensor import Tensor, constant
 
 MAX_PLANS = 4  # batch shapes remembered at once (e.g. full batches and the last, smaller one)
 
@@ -43,18 +45,14 @@ class CaptureError(ValueError):
 
 
 class _Plan:
-    """One captured step for one input signature: forward ops, backward ops, leaves."""
+    """One captured step for one input signature: the forward ops and the recorded walk."""
 
-    def __init__(self, n_values: int, n_grads: int) -> None:
-        self.n_values, self.n_grads = n_values, n_grads
-        # (fn, sources, options, value slot); a source is a value slot (int) or a Tensor
-        self.forward: list[tuple[Function, tuple[Any, ...], dict[str, Any], int]] = []
-        # ("op", fn, grad slot, routes, outs) with routes [(parent index, parent's grad slot,
-        # parent's shape)] and outs the arrays fn.backward writes into (None: it allocates);
-        # or ("leaf", tensor, grad slot, home): home is the array its gradient is written into
-        self.backward: list[tuple[Any, ...]] = []
+    def __init__(self, n_values: int) -> None:
+        self.n_values = n_values
+        # (kernel, sources, options, value slot); a source is a value slot (int) or a Tensor
+        self.forward: list[tuple[Kernel, tuple[Any, ...], dict[str, Any], int]] = []
+        self.walk: RecordedWalk | None = None  # the backward pass, as the eager walk took it
         self.loss_slot = 0
-        self.loss_grad = 0
         # every tensor the step reads besides the batch, with its requires_grad at capture time:
         # the plan's gradients are only right while these stay the same
         self.requires_grad: list[tuple[Tensor, bool]] = []
@@ -83,10 +81,10 @@ class CapturedStep:
     # ---- capture -------------------------------------------------------------------------
     def _capture(self, x: np.ndarray, y: np.ndarray) -> tuple[float, _Plan]:
         """One step that makes the plan: the forward pass runs eagerly and is recorded; the
-        backward pass is the plan's own (the kernels and order of `Tensor.backward`), which
-        notes the shape of every gradient the ops return, so that the arrays given to the
-        replays have exactly those shapes. Returns the loss and the plan."""
-        inputs = (Tensor._wrap(x), Tensor._wrap(y))
+        backward pass is the eager walk, recorded (with the shape of every gradient the ops
+        return, so that the arrays given to the replays have exactly those shapes). Returns
+        the loss and the plan."""
+        inputs = (constant(x), constant(y))
         self.optimizer.zero_grad()
         record: list[tuple[Any, ...]] = []
         _grad_mode.recorder = record
@@ -95,15 +93,15 @@ class CapturedStep:
         finally:
             _grad_mode.recorder = None
         plan = self._plan(record, inputs, loss)
-        returned: dict[int, list[Any]] = {}
-        self._backward(plan, loss.data, returned)
+        plan.walk = RecordedWalk(loss)
+        backprop(loss, np.ones_like(loss.data), retain_graph=True, record=plan.walk)
         self.optimizer.step()
         homes = self.optimizer.gradient_buffers() if hasattr(self.optimizer, "gradient_buffers") else {}
-        _give_arrays(plan, returned, homes)
+        _give_arrays(plan.walk, homes)
         return loss.item(), plan
 
     def _plan(self, record: list[tuple[Any, ...]], inputs: tuple[Tensor, Tensor], loss: Tensor) -> _Plan:
-        """The plan of a recorded step (see _Plan)."""
+        """The forward part of the plan of a recorded step (see _Plan)."""
         values = {id(inputs[0]): 0, id(inputs[1]): 1}
         batch = inputs[0].shape[0] if inputs[0].ndim else -1
         forward = []
@@ -128,24 +126,11 @@ class CapturedStep:
             forward.append((fn, sources, options, values[id(result)]))
         if id(loss) not in values:
             raise CaptureError("the loss was not computed by recorded ops from the inputs")
-        grads: dict[int, int] = {}
-        plan = _Plan(len(values), 0)
+        plan = _Plan(len(values))
         plan.forward = forward
         tensors = {id(s): s for _, sources, _, _ in forward for s in sources if isinstance(s, Tensor)}
         plan.requires_grad = [(t, t.requires_grad) for t in tensors.values()]
         plan.loss_slot = values[id(loss)]
-        slot = lambda t: grads.setdefault(id(t), len(grads))  # noqa: E731
-        plan.loss_grad = slot(loss)
-        for node in reversed(loss._topological_order()):  # exactly eager backward's order
-            if node._ctx is None:
-                plan.backward.append(("leaf", node, slot(node), None))
-                continue
-            routes = []
-            for k, (parent, wanted) in enumerate(zip(node._ctx.parents, node._ctx.needs_grad)):
-                if wanted:
-                    routes.append((k, slot(parent), parent.shape))
-            plan.backward.append(("op", node._ctx, slot(node), routes, None))
-        plan.n_grads = len(grads)
         return plan
 
     # ---- replay ----------------------------------------------------------------------------
@@ -158,43 +143,9 @@ class CapturedStep:
             result = fn.forward(*arrays, **options)
             values[out] = result if type(result) is np.ndarray else np.asarray(result)
         loss = values[plan.loss_slot]
-        self._backward(plan, loss)
+        plan.walk.replay(np.ones_like(loss))  # type: ignore[union-attr]
         self.optimizer.step()
         return float(loss)
-
-    @staticmethod
-    def _backward(plan: _Plan, loss: np.ndarray, returned: dict[int, list[Any]] | None = None) -> None:
-        """The backward pass of the plan: each op's backward in eager order, gradients summed
-        where several meet, leaves' gradients accumulated. With `returned`, note the
-        (shape, dtype) of every gradient each op returns, by its step number."""
-        grads: list[Any] = [None] * plan.n_grads
-        grads[plan.loss_grad] = np.ones_like(loss)
-        for i, step in enumerate(plan.backward):
-            if step[0] == "leaf":
-                _, leaf, g, home = step
-                grad = grads[g]
-                if grad is not None:
-                    if grad is home and leaf.grad is None:
-                        leaf.grad = home  # written in place by its op: nothing to copy
-                    else:
-                        leaf._accumulate(grad)
-                continue
-            _, fn, g, routes, outs = step
-            grad = grads[g]
-            if grad is None:
-                continue
-            grads[g] = None
-            parent_grads = fn.backward(grad) if outs is None else fn.backward(grad, outs)
-            if returned is not None:
-                returned[i] = [None if a is None else (a.shape, a.dtype) for a in parent_grads]
-            for k, target, shape in routes:
-                parent_grad = parent_grads[k]
-                if parent_grad is None:
-                    continue
-                if parent_grad.shape != shape:
-                    parent_grad = unbroadcast(parent_grad, shape)
-                earlier = grads[target]
-                grads[target] = parent_grad if earlier is None else earlier + parent_grad
 
 
 def _one_dtype(tensors: Any) -> bool:
@@ -204,20 +155,20 @@ def _one_dtype(tensors: Any) -> bool:
     return len({t.data.dtype for t in tensors}) == 1
 
 
-def _give_arrays(plan: _Plan, returned: dict[int, list[Any]], homes: dict[int, np.ndarray]) -> None:
+def _give_arrays(walk: RecordedWalk, homes: dict[int, np.ndarray]) -> None:
     """Give each op that can write its gradients into arrays (and whose inputs share one
     dtype) one array per input gradient, made here once: the optimizer's gradient array for a
-    parameter (its `home`), a new one otherwise. Only where the capture saw the op return a
+    parameter (its `home`), a new one otherwise. Only where the walk saw the op return a
     gradient of exactly its input's shape and dtype (no reduction or cast follows), and where
     that route alone produces the input's gradient (a sum of several needs its own temporaries)."""
     producers: dict[int, int] = {}  # grad slot → how many routes send a gradient there
-    for step in plan.backward:
+    for step in walk.steps:
         if step[0] == "op":
             for _, target, _ in step[3]:
                 producers[target] = producers.get(target, 0) + 1
     leaf_homes: dict[int, np.ndarray] = {}
-    for i, step in enumerate(plan.backward):
-        if step[0] == "leaf" or i not in returned:
+    for i, step in enumerate(walk.steps):
+        if step[0] == "leaf":
             continue
         _, fn, g, routes, _ = step
         if not fn.writes_into or not _one_dtype(fn.parents):
@@ -225,18 +176,18 @@ def _give_arrays(plan: _Plan, returned: dict[int, list[Any]], homes: dict[int, n
         arrays: list[np.ndarray | None] = [None] * len(fn.parents)
         for k, target, shape in routes:
             parent = fn.parents[k]
-            if returned[i][k] != (shape, parent.data.dtype) or producers[target] != 1:
+            if walk.returned[i][k] != (shape, parent.data.dtype) or producers[target] != 1:
                 continue
-            home = homes.get(id(parent)) if parent._ctx is None else None
+            home = homes.get(id(parent)) if parent.grad_fn is None else None
             if home is not None and home.shape == shape and home.dtype == parent.data.dtype:
                 leaf_homes[target] = home
                 arrays[k] = home
             else:
                 arrays[k] = np.empty(shape, parent.data.dtype)
-        plan.backward[i] = ("op", fn, g, routes, tuple(arrays))
-    for i, step in enumerate(plan.backward):
+        walk.steps[i] = ("op", fn, g, routes, tuple(arrays))
+    for i, step in enumerate(walk.steps):
         if step[0] == "leaf":
-            plan.backward[i] = ("leaf", step[1], step[2], leaf_homes.get(step[2]))
+            walk.steps[i] = ("leaf", step[1], step[2], leaf_homes.get(step[2]))
 
 
 def _holds_array(option: Any) -> bool:

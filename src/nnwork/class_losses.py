@@ -15,7 +15,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.losses import check_reduction, constant_weight, reduce
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, apply, constant
 
 
 def _indices(input: Tensor, target: Any, name: str) -> Tensor:
@@ -36,7 +36,7 @@ def _indices(input: Tensor, target: Any, name: str) -> Tensor:
                          f"{expected if input.ndim > 1 else '() or (1,)'}, got {labels.shape}")
     if isinstance(target, Tensor):
         return target  # as it is: a captured step then reads each batch's labels
-    return Tensor._wrap(labels.astype(np.intp))
+    return constant(labels.astype(np.intp))
 
 
 def _class_weight(weight: Any, input: Tensor, name: str) -> list[Tensor]:
@@ -48,15 +48,15 @@ def _class_weight(weight: Any, input: Tensor, name: str) -> list[Tensor]:
     if np.shape(weight.data if isinstance(weight, Tensor) else weight) != (classes,):
         raise ValueError(f"{name}: `weight` must have one value per class, shape ({classes},), "
                          f"got {np.shape(weight.data if isinstance(weight, Tensor) else weight)}")
-    return [constant_weight(weight, Tensor._wrap(np.empty(classes, input.dtype)), name)]
+    return [constant_weight(weight, constant(np.empty(classes, input.dtype)), name)]
 
 
 def _nll(log_probs: Tensor, target: Tensor, weight: list[Tensor], ignore_index: int,
          label_smoothing: float, reduction: str) -> Tensor:
     vector = log_probs.ndim == 1  # one sample (C,): computed as a batch of one
     if vector:
-        log_probs, target = log_probs.reshape(1, -1), Tensor._wrap(np.asarray(target.data).reshape(1))
-    loss = ops.NLLLoss.apply(log_probs, target, *weight, ignore_index=int(ignore_index),
+        log_probs, target = log_probs.reshape(1, -1), constant(np.asarray(target.data).reshape(1))
+    loss = apply(ops.NLLLoss, log_probs, target, *weight, ignore_index=int(ignore_index),
                              label_smoothing=float(label_smoothing), reduction=reduction)
     return loss.reshape(()) if vector and reduction == "none" else loss
 
@@ -84,7 +84,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
         return _soft_cross_entropy(input, target, weights, ignore_index, reduction, label_smoothing)
     labels = _indices(input, target, "cross_entropy")
     if input.ndim == 2 and not weights and not label_smoothing and not 0 <= ignore_index < input.shape[1]:
-        return ops.CrossEntropy.apply(input, labels, reduction=reduction, ignore_index=int(ignore_index))
+        return apply(ops.CrossEntropy, input, labels, reduction=reduction, ignore_index=int(ignore_index))
     log_probs = input.log_softmax(axis=1 if input.ndim > 1 else 0)
     return _nll(log_probs, labels, weights, ignore_index, label_smoothing, reduction)
 
@@ -97,7 +97,7 @@ def _soft_cross_entropy(input: Tensor, target: Any, weights: list[Tensor], ignor
     if ignore_index >= 0:
         raise ValueError(f"cross_entropy: `ignore_index` ({ignore_index}) is not supported for "
                          "class-probability targets")
-    target = target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
+    target = target if isinstance(target, Tensor) else constant(np.asarray(target, dtype=input.dtype))
     axis = 1 if input.ndim > 1 else 0
     classes = input.shape[axis]
     if label_smoothing:

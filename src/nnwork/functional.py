@@ -14,7 +14,7 @@ import numpy as np
 from nnwork import ops
 from nnwork.functions import as_tensor, where
 from nnwork.ops.activations import SELU_ALPHA, SELU_SCALE
-from nnwork.tensor import Tensor, real_number
+from nnwork.tensor import Tensor, apply, real_number
 
 # ---- activations ---------------------------------------------------------------------
 def sigmoid(x: Tensor) -> Tensor:
@@ -47,27 +47,27 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     if approximate not in GELU_APPROXIMATIONS:
         raise ValueError(f"`approximate` must be one of {GELU_APPROXIMATIONS}, got {approximate!r}")
-    return ops.GELU.apply(x, approximate=approximate)
+    return apply(ops.GELU, x, approximate=approximate)
 
 
 def silu(x: Tensor) -> Tensor:
     """x·σ(x) (swish)."""
-    return ops.SiLU.apply(x)
+    return apply(ops.SiLU, x)
 
 
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x for x > 0, else α(eˣ − 1)."""
-    return ops.ELU.apply(x, alpha=real_number(alpha, "alpha"))
+    return apply(ops.ELU, x, alpha=real_number(alpha, "alpha"))
 
 
 def selu(x: Tensor) -> Tensor:
     """scale·elu(x, α) with the self-normalising α ≈ 1.6733 and scale ≈ 1.0507."""
-    return ops.ELU.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE)
+    return apply(ops.ELU, x, alpha=SELU_ALPHA, scale=SELU_SCALE)
 
 
 def logsigmoid(x: Tensor) -> Tensor:
     """log σ(x) = −softplus(−x), exact at any |x|: logsigmoid(−1e4) = −1e4."""
-    return ops.LogSigmoid.apply(x)
+    return apply(ops.LogSigmoid, x)
 
 
 def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -75,7 +75,7 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     low, high = real_number(min_val, "min_val"), real_number(max_val, "max_val")
     if low > high:
         raise ValueError(f"`min_val` ({min_val}) cannot be greater than `max_val` ({max_val})")
-    return ops.Hardtanh.apply(x, low=low, high=high)
+    return apply(ops.Hardtanh, x, low=low, high=high)
 
 
 def identity(x: Tensor) -> Tensor:
@@ -124,8 +124,8 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: An
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weightᵀ + bias as one fused node; weight is (out, in) as in PyTorch."""
     if bias is None:
-        return ops.Linear.apply(x, weight)
-    return ops.Linear.apply(x, weight, bias)
+        return apply(ops.Linear, x, weight)
+    return apply(ops.Linear, x, weight, bias)
 
 
 # ---- losses (in nnwork.losses and nnwork.class_losses), dropout and layer_norm ----------

@@ -9,7 +9,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.ops import views
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, apply
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
@@ -125,17 +125,17 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise max (broadcast); nan if either is nan; a tie splits the gradient in half."""
-    return ops.Maximum.apply(*_pair(a, b))
+    return apply(ops.Maximum, *_pair(a, b))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise min (broadcast); nan if either is nan; a tie splits the gradient in half."""
-    return ops.Minimum.apply(*_pair(a, b))
+    return apply(ops.Minimum, *_pair(a, b))
 
 
 def atan2(a: Any, b: Any) -> Tensor:
     """The angle of the point (b, a) in (−π, π], elementwise (broadcast)."""
-    return ops.Atan2.apply(*_pair(a, b))
+    return apply(ops.Atan2, *_pair(a, b))
 
 
 arctan2 = atan2
@@ -275,7 +275,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     if cond.dtype != bool:
         raise TypeError(f"`condition` must be boolean, got dtype {cond.dtype}")
     first = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
-    return ops.Where.apply(as_tensor(a, first), as_tensor(b, first), condition=cond)
+    return apply(ops.Where, as_tensor(a, first), as_tensor(b, first), condition=cond)
 
 
 def gather(input: Any, dim: int, index: Any) -> Tensor:  # noqa: A002 (PyTorch's name)
@@ -304,7 +304,7 @@ def concatenate(tensors: Sequence[Any], dim: int | None = None, *, axis: int | N
     parts = _tensors(tensors, "concatenate")
     shaped = [p for p in parts if p.shape != (0,)] or parts
     dim_ = views.dim_index(_dim_or_axis(dim, axis), shaped[0].ndim)
-    return ops.Concatenate.apply(*parts, axis=dim_)
+    return apply(ops.Concatenate, *parts, axis=dim_)
 
 
 cat = concatenate
@@ -314,4 +314,4 @@ def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = 
     """Join same-shape tensors along a new dim (`axis` is an alias of `dim`)."""
     parts = _tensors(tensors, "stack")
     dim_ = views.dim_index(_dim_or_axis(dim, axis), parts[0].ndim + 1)
-    return ops.Stack.apply(*parts, axis=dim_)
+    return apply(ops.Stack, *parts, axis=dim_)

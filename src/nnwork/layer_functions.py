@@ -9,7 +9,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.functions import as_tensor
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, apply
 
 
 def check_probability(p: float) -> float:
@@ -25,7 +25,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     p = check_probability(p)
     if not training or p == 0 or input.data.size == 0:
         return input
-    return ops.Dropout.apply(input, p=p)
+    return apply(ops.Dropout, input, p=p)
 
 
 def normalized_shape_of(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
@@ -50,5 +50,5 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Any
             if value.shape != shape:
                 raise ValueError(f"layer_norm: `{name}` must have shape normalized_shape={shape}, got {value.shape}")
             params.append(value)
-    return ops.LayerNorm.apply(input, *params, dims=len(shape), eps=float(eps),
+    return apply(ops.LayerNorm, input, *params, dims=len(shape), eps=float(eps),
                                has_weight=weight is not None, has_bias=bias is not None)

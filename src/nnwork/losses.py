@@ -15,7 +15,7 @@ import numpy as np
 
 from nnwork import ops
 from nnwork.functions import as_tensor, where
-from nnwork.tensor import Tensor
+from nnwork.tensor import Tensor, apply, constant
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -64,7 +64,7 @@ def constant_weight(weight: Any, like: Tensor, name: str, argument: str = "weigh
     if not fits:
         raise ValueError(f"{name}: `{argument}` of shape {array.shape} does not broadcast to the input's "
                          f"shape {like.shape}")
-    return Tensor._wrap(array)
+    return constant(array)
 
 
 def _weighted(loss: Tensor, weight: Any, reduction: str, name: str, mean_by_weight: bool) -> Tensor:
@@ -76,7 +76,7 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, name: str, mean_by_weig
                          "they must match")
     weight = as_tensor(weight, loss)
     if reduction == "mean" and mean_by_weight:
-        return ops.WeightedMean.apply(loss, weight)
+        return apply(ops.WeightedMean, loss, weight)
     return reduce(loss * weight, reduction)
 
 
@@ -84,8 +84,8 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean", weight: Any = 
     """Squared error L = (ŷ − y)², averaged (or summed) over all elements."""
     input, target = _pair(input, target, reduction, "mse_loss")
     if weight is not None:
-        return _weighted(ops.SquaredError.apply(input, target, reduction="none"), weight, reduction, "mse_loss", True)
-    return ops.SquaredError.apply(input, target, reduction=reduction)
+        return _weighted(apply(ops.SquaredError, input, target, reduction="none"), weight, reduction, "mse_loss", True)
+    return apply(ops.SquaredError, input, target, reduction=reduction)
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean", weight: Any = None) -> Tensor:
@@ -128,9 +128,9 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, reducti
         if not np.all((values >= 0) & (values <= 1)):
             raise ValueError(f"binary_cross_entropy: all elements of `{name}` should be between 0 and 1")
     if weight is None:
-        return ops.BinaryCrossEntropy.apply(input, target, reduction=reduction)
+        return apply(ops.BinaryCrossEntropy, input, target, reduction=reduction)
     weight = constant_weight(weight, input, "binary_cross_entropy")
-    return ops.BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
+    return apply(ops.BinaryCrossEntropy, input, target, weight, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(

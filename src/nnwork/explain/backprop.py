@@ -1,17 +1,21 @@
 """Backpropagation made visible: every chain-rule factor of ∂L/∂θ for one sample.
 
-The forward pass records a tape: every Tensor remembers the op (`Function`) that made it and
+The forward pass records a tape: every Tensor remembers the op that made it (`grad_fn`) and
 that op's `parents`. Backpropagation walks the tape backwards from L and at every node applies
 
     ∂L/∂parent = ∂L/∂node · ∂node/∂parent        (the gradient arriving × the local derivative)
 
-summing over every path where a value was used more than once. `walk_backprop` walks the same
-tape, but stops at the nodes a reader knows by name (each neuron's output, each layer's output,
-ŷ, L, the parameters θ) and reports, node by node in the order backpropagation visits them:
+summing over every path where a value was used more than once. `walk_backprop` runs the
+engine's own walk (`nnwork.autograd.backprop`) on the same tape, but stops it at the nodes a
+reader knows by name (each neuron's output, each layer's output, ŷ, L, the parameters θ) and
+reports, node by node in the order backpropagation visits them:
 the value, the gradient arriving from above, the local derivative towards each parent and
 their product, the gradient passed down. Local derivatives come from the ops' own `backward`
 (fed a one-hot gradient), never from formulas typed in here, so what is printed is what the
 engine computes. Every ∂L/∂θ is then compared with a central finite difference.
+
+Over 300 lines for one reason: what the walk reports (Row, Visit, ...), the walk itself and its
+text are one explanation, read top to bottom.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import numpy as np
 
 from nnwork import functional as F
 from nnwork._grad_mode import no_grad
+from nnwork.autograd import backprop, topological_order
 from nnwork.nn import Linear, Module, NeuronGraph, Sequential, example_network
-from nnwork.tensor import Tensor, unbroadcast
+from nnwork.tensor import Tensor
 
 DEFAULT_X = (1.0, -0.5)
 DEFAULT_Y = (0.9,)
@@ -178,26 +183,11 @@ def _loss(model: Module, x: Tensor, y: Tensor) -> Tensor:
 # ---- the walk -------------------------------------------------------------------------------
 
 
-def _segment(v: Tensor, seed: np.ndarray, order: list[Tensor], position: dict[int, int],
-             stops: set[int]) -> dict[int, np.ndarray]:
-    """Backpropagate `seed` (a one-hot ∂/∂v) from v along the tape, as Tensor.backward does,
-    but stop at the tensors in `stops` (and at leaves): returns the gradients reaching them."""
-    pending: dict[int, np.ndarray] = {id(v): seed}
+def _segment(v: Tensor, seed: np.ndarray, stops: set[int]) -> dict[int, np.ndarray]:
+    """Backpropagate `seed` (a one-hot ∂/∂v) from v with the engine's walk, stopped at the
+    tensors in `stops` (and at leaves): returns the gradients reaching them, by id."""
     reached: dict[int, np.ndarray] = {}
-    for node in reversed(order[: position[id(v)] + 1]):
-        g = pending.pop(id(node), None)
-        if g is None:
-            continue
-        if node is not v and (id(node) in stops or node._ctx is None):
-            reached[id(node)] = g
-            continue
-        ctx = node._ctx
-        for parent, wanted, parent_grad in zip(ctx.parents, ctx.needs_grad, ctx.backward(g)):
-            if not wanted or parent_grad is None:
-                continue
-            parent_grad = unbroadcast(np.asarray(parent_grad, dtype=np.float64), parent.data.shape)
-            earlier = pending.get(id(parent))
-            pending[id(parent)] = parent_grad if earlier is None else earlier + parent_grad
+    backprop(v, seed, retain_graph=True, stop=stops, at_leaf=lambda node, g: reached.__setitem__(id(node), g))
     return reached
 
 
@@ -228,7 +218,7 @@ def _jacobians(v: Tensor, order: list[Tensor], position: dict[int, int], stops: 
     for j in range(v.data.size):
         seed = np.zeros(v.data.size)
         seed[j] = 1.0
-        for key, g in _segment(v, seed.reshape(v.data.shape), order, position, stops).items():
+        for key, g in _segment(v, seed.reshape(v.data.shape), stops).items():
             per_element.setdefault(key, [None] * v.data.size)[j] = g
             reached[key] = order[position[key]]
     jacobians = {}
@@ -280,13 +270,13 @@ def walk_backprop(model: Module | None = None, x: Any = DEFAULT_X, y: Any = DEFA
         data = {id(t) for t in inputs.values()} | {id(x_t)}
         parameter_order = {id(p): i for i, (_, p) in enumerate(params)}
 
-        order = loss._topological_order()  # Tensor.backward visits it in reverse
+        order = topological_order(loss)  # backpropagation visits it in reverse
         position = {id(t): i for i, t in enumerate(order)}
         arriving: dict[int, np.ndarray] = {id(loss): np.ones_like(loss.data)}  # ∂L/∂node so far
         sources: dict[int, list[tuple[str, np.ndarray]]] = {}
         visits = []
         for v in reversed(order):
-            if v._ctx is None or id(v) not in names or id(v) not in arriving or id(v) in data:
+            if v.grad_fn is None or id(v) not in names or id(v) not in arriving or id(v) in data:
                 continue
             jacobians = _jacobians(v, order, position, set(names))
             parents = sorted((key for key in jacobians if key not in data),

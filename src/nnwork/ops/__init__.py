@@ -1,4 +1,8 @@
-"""Differentiable ops: each a small `Function` with its forward and backward side by side."""
+"""The kernels: differentiable ops on arrays, each a small `Kernel` with its forward and
+backward side by side. They import no Tensor (see nnwork.ops.kernel); `nnwork.tensor.apply`
+runs them on tensors. The array library they compute with is looked up once, in ops.backend."""
+
+from nnwork.ops.kernel import Kernel as Kernel, unbroadcast as unbroadcast
 
 from nnwork.ops.arithmetic import Add as Add, Div as Div, Linear as Linear, MatMul as MatMul
 from nnwork.ops.arithmetic import Mul as Mul, Neg as Neg, Pow as Pow, PowScalar as PowScalar
@@ -30,8 +34,8 @@ from nnwork.ops.dims import reduction_dims as reduction_dims
 from nnwork.ops.shape import Concatenate as Concatenate
 from nnwork.ops.shape import Reshape as Reshape, Stack as Stack, Transpose as Transpose
 from nnwork.ops.shape import transpose_axes as transpose_axes
-from nnwork.ops.indexing import GetItem as GetItem, plain_index as plain_index
-from nnwork.ops.indexing import Gather as Gather, MaskedFill as MaskedFill, gather_index as gather_index
+from nnwork.ops.indexing import GetItem as GetItem
+from nnwork.ops.indexing import Gather as Gather, MaskedFill as MaskedFill
 from nnwork.ops.losses import CrossEntropy as CrossEntropy, SquaredError as SquaredError
 from nnwork.ops.losses import BinaryCrossEntropy as BinaryCrossEntropy, WeightedMean as WeightedMean
 from nnwork.ops.class_losses import NLLLoss as NLLLoss

@@ -3,13 +3,12 @@ index and label smoothing, for log-probabilities of shape (N, C, d1, ...)."""
 
 from __future__ import annotations
 
-import numpy as np
-
+from nnwork.ops.backend import xp
 from nnwork.ops.losses import check_classes, mean_of
-from nnwork.tensor import Function
+from nnwork.ops.kernel import Kernel
 
 
-class NLLLoss(Function):
+class NLLLoss(Kernel):
     """ℓ = −(1 − ε)·w[t]·x[t] − (ε/C)·Σ_c w[c]·x[c] at each position whose target t is not
     `ignore_index` (0 there); x are log-probabilities with classes on axis 1.
 
@@ -20,21 +19,21 @@ class NLLLoss(Function):
 
     __slots__ = ("shape", "safe", "kept", "picked_weight", "w", "smoothing", "reduction", "total_weight")
 
-    def forward(self, x: np.ndarray, targets: np.ndarray, *w: np.ndarray, ignore_index: int,
-                label_smoothing: float, reduction: str) -> np.ndarray:
-        last = np.moveaxis(x, 1, -1)  # (N, d1, ..., C)
+    def forward(self, x: xp.ndarray, targets: xp.ndarray, *w: xp.ndarray, ignore_index: int,
+                label_smoothing: float, reduction: str) -> xp.ndarray:
+        last = xp.moveaxis(x, 1, -1)  # (N, d1, ..., C)
         classes = last.shape[-1]
-        targets = targets.astype(np.intp, copy=False)
+        targets = targets.astype(xp.intp, copy=False)
         kept = targets != ignore_index
         check_classes(targets[kept], classes)
-        safe = np.where(kept, targets, 0)
-        weight = w[0] if w else np.ones(classes, dtype=x.dtype)
-        picked_weight = np.where(kept, weight[safe], 0).astype(x.dtype, copy=False)
-        picked = np.take_along_axis(last, safe[..., np.newaxis], axis=-1)[..., 0]
-        losses = -(1 - label_smoothing) * picked_weight * np.where(kept, picked, 0)
+        safe = xp.where(kept, targets, 0)
+        weight = w[0] if w else xp.ones(classes, dtype=x.dtype)
+        picked_weight = xp.where(kept, weight[safe], 0).astype(x.dtype, copy=False)
+        picked = xp.take_along_axis(last, safe[..., xp.newaxis], axis=-1)[..., 0]
+        losses = -(1 - label_smoothing) * picked_weight * xp.where(kept, picked, 0)
         if label_smoothing:
             spread = -(last * weight).sum(axis=-1) * (label_smoothing / classes)
-            losses = losses + np.where(kept, spread, 0)
+            losses = losses + xp.where(kept, spread, 0)
         self.shape, self.safe, self.kept, self.picked_weight = last.shape, safe, kept, picked_weight
         self.w, self.smoothing, self.reduction = weight, label_smoothing, reduction
         self.total_weight = picked_weight.sum()
@@ -44,15 +43,15 @@ class NLLLoss(Function):
         total = losses.sum()
         return mean_of(total, self.total_weight, x.dtype) if reduction == "mean" else total
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        with np.errstate(divide="ignore", invalid="ignore"):
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, ...]:
+        with xp.errstate(divide="ignore", invalid="ignore"):
             if self.reduction == "mean":
                 grad = grad / self.total_weight
-            grad = np.broadcast_to(grad, self.kept.shape)
-            grad_last = np.zeros(self.shape, dtype=self.w.dtype)
-            at_target = np.where(self.kept, -(1 - self.smoothing) * self.picked_weight * grad, 0)
-            np.put_along_axis(grad_last, self.safe[..., np.newaxis], at_target[..., np.newaxis], axis=-1)
+            grad = xp.broadcast_to(grad, self.kept.shape)
+            grad_last = xp.zeros(self.shape, dtype=self.w.dtype)
+            at_target = xp.where(self.kept, -(1 - self.smoothing) * self.picked_weight * grad, 0)
+            xp.put_along_axis(grad_last, self.safe[..., xp.newaxis], at_target[..., xp.newaxis], axis=-1)
             if self.smoothing:
-                spread = np.where(self.kept, grad * (-self.smoothing / self.shape[-1]), 0)
-                grad_last += spread[..., np.newaxis] * self.w
-        return (np.moveaxis(grad_last, -1, 1), None) + ((None,) if len(self.needs_grad) == 3 else ())
+                spread = xp.where(self.kept, grad * (-self.smoothing / self.shape[-1]), 0)
+                grad_last += spread[..., xp.newaxis] * self.w
+        return (xp.moveaxis(grad_last, -1, 1), None) + ((None,) if len(self.needs_grad) == 3 else ())

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from nnwork.ops.backend import xp
 
 
 def _one_dim(d: Any, shape: tuple[int, ...], name: str) -> int:
-    if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+    if isinstance(d, (bool, xp.bool_)) or not isinstance(d, (int, xp.integer)):
         raise TypeError(f"{name}(): `dim` must be an int or a tuple of ints, got {type(d).__name__} {d!r}")
     n = max(len(shape), 1)
     if not -n <= d < n:
@@ -70,7 +70,7 @@ def dim_and_keepdim(name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any)
         if keepdim is not False:
             raise TypeError(f"{name}() got both `keepdim` and its alias `keepdims`; pass only one")
         keepdim = keepdims
-    if not isinstance(keepdim, (bool, np.bool_)):
+    if not isinstance(keepdim, (bool, xp.bool_)):
         raise TypeError(f"{name}(): `keepdim` must be a bool, got {type(keepdim).__name__} {keepdim!r}")
     return dim, bool(keepdim)
 
@@ -78,15 +78,15 @@ def dim_and_keepdim(name: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any)
 def reduced_count(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> int:
     """How many elements go into each value of a reduction over `axis`."""
     if axis is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[i] for i in axis], dtype=np.int64))
+        return int(xp.prod(shape, dtype=xp.int64))
+    return int(xp.prod([shape[i] for i in axis], dtype=xp.int64))
 
 
-def expand_reduced(grad: np.ndarray, axis: tuple[int, ...] | None, keepdim: bool, ndim: int) -> np.ndarray:
+def expand_reduced(grad: xp.ndarray, axis: tuple[int, ...] | None, keepdim: bool, ndim: int) -> xp.ndarray:
     """Put back the reduced axes (as size 1) so `grad` broadcasts against the input."""
     if keepdim or ndim == 0:
         return grad
-    return np.expand_dims(grad, tuple(range(ndim)) if axis is None else axis)
+    return xp.expand_dims(grad, tuple(range(ndim)) if axis is None else axis)
 
 
 def check_nonempty(name: str, shape: tuple[int, ...], error: type = RuntimeError) -> None:

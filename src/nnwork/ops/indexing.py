@@ -1,11 +1,11 @@
 """Indexing with PyTorch's rules: x[index], gather and masked_fill, each with its backward.
 
-An index is normalised once by `plain_index` (tensors, lists and nested tuples become integer
-or boolean arrays). Basic indices (ints, slices, None, ...) are NumPy's and PyTorch's alike.
-With index arrays the two differ in where the indexed dimensions go: PyTorch first applies
+The kernels take an index already normalised by the Tensor layer (`plain_index` in
+nnwork.tensor_operators: ints, slices, None, Ellipsis and integer or boolean arrays). Basic
+indices (ints, slices, None, ...) are NumPy's and PyTorch's alike. With index arrays the two differ in where the indexed dimensions go: PyTorch first applies
 the basic part (an int removes its dimension, None adds one), then indexes that view with
 the arrays alone, so an int never separates two index arrays. `GetItem` does exactly that,
-in two NumPy steps. Every backward adds with `np.add.at`, so an element picked twice gets
+in two NumPy steps. Every backward adds with `xp.add.at`, so an element picked twice gets
 both gradients.
 """
 
@@ -13,77 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from nnwork.tensor import Function, Tensor
-
-_VALID = "only integers, slices, None, ..., and integer or boolean arrays/tensors are valid indices"
-
-
-def _as_index_array(value: Any, what: str) -> Any:
-    """An int, a 0-d bool array, an integer array or a bool array for one part of an index."""
-    array = np.asarray(value.data if isinstance(value, Tensor) else value)
-    if array.dtype.kind == "f" and what == "an array":
-        raise IndexError(f"arrays used as indices must hold integers or booleans, got dtype {array.dtype}")
-    if array.dtype.kind == "f":  # nnwork tensors hold floats only: integer values are indices
-        if not np.all(array == np.round(array)):
-            raise IndexError(f"{what} used as an index must hold integers or booleans, got {array.dtype} values")
-        array = array.astype(np.intp)
-    elif array.dtype.kind not in "biu":
-        raise IndexError(f"{what} used as an index must hold integers or booleans, got dtype {array.dtype}")
-    if array.ndim == 0 and array.dtype.kind != "b":
-        return int(array)  # a 0-d integer index acts as an int (it removes its dimension)
-    return array.astype(np.intp) if array.dtype.kind != "b" else array
-
-
-def _part(part: Any) -> Any:
-    if part is None or part is Ellipsis or isinstance(part, slice):
-        return part
-    if isinstance(part, bool):
-        return np.asarray(part)
-    if isinstance(part, (int, np.integer)):
-        return int(part)
-    if isinstance(part, Tensor):
-        return _as_index_array(part, "a tensor")
-    if isinstance(part, np.ndarray):
-        return _as_index_array(part, "an array")
-    if isinstance(part, (list, tuple)):
-        try:
-            array = np.asarray(part)
-        except ValueError:
-            raise IndexError(f"a nested index must be rectangular, got {part!r}") from None
-        if array.dtype == object:
-            raise IndexError(f"a nested index must hold only integers or booleans, got {part!r}")
-        if array.size == 0:
-            array = array.astype(np.intp)
-        return _as_index_array(array, "a list")
-    raise IndexError(f"{_VALID} (got {type(part).__name__})")
-
-
-def plain_index(index: Any) -> tuple[Any, ...]:
-    """The index as a tuple of ints, slices, None, Ellipsis and integer/boolean arrays.
-
-    A list is one array index (x[[0, 0]] picks row 0 twice). A list holding slices, None or
-    sequences is refused: PyTorch reads it as a tuple, NumPy as an array."""
-    if isinstance(index, list) and any(
-        p is None or p is Ellipsis or isinstance(p, (slice, list, tuple, Tensor, np.ndarray)) for p in index
-    ):
-        raise IndexError(
-            f"ambiguous index {index!r}: write x[tuple(...)] for one index per dimension, "
-            "or x[np.array(...)] for an index array"
-        )
-    parts = index if isinstance(index, tuple) else (index,)
-    return tuple(_part(p) for p in parts)
+from nnwork.ops.backend import xp
+from nnwork.ops.kernel import Kernel
 
 
 def _is_advanced(index: tuple[Any, ...]) -> bool:
-    return any(isinstance(p, np.ndarray) for p in index)
+    return any(isinstance(p, xp.ndarray) for p in index)
 
 
 def _dims_used(part: Any) -> int:
     if part is None or part is Ellipsis:
         return 0
-    return part.ndim if isinstance(part, np.ndarray) and part.dtype == np.bool_ else 1
+    return part.ndim if isinstance(part, xp.ndarray) and part.dtype == xp.bool_ else 1
 
 
 def split_index(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -109,13 +50,13 @@ def split_index(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[tuple[A
             basic.append(part)
             arrays.append(slice(None))
             dim += part is not None
-        elif part.dtype != np.bool_:
+        elif part.dtype != xp.bool_:
             basic.append(slice(None))
             arrays.append(part)
             dim += 1
         elif part.ndim == 0:  # True / False: a new dimension of length 1, kept or emptied
             basic.append(None)
-            arrays.append(np.zeros(1 if part else 0, dtype=np.intp))
+            arrays.append(xp.zeros(1 if part else 0, dtype=xp.intp))
         else:
             covered = shape[dim : dim + part.ndim]
             if part.shape != covered:
@@ -124,18 +65,18 @@ def split_index(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[tuple[A
                     f"{list(covered)} of the dimensions {dim}.. it indexes (tensor shape {list(shape)})"
                 )
             basic += [slice(None)] * part.ndim
-            arrays += list(np.nonzero(part))
+            arrays += list(xp.nonzero(part))
             dim += part.ndim
     return tuple(basic), tuple(arrays)
 
 
-class GetItem(Function):
+class GetItem(Kernel):
     """a[index] with PyTorch's rules (see the module docstring); ∂/∂a puts each gradient
     back where its value came from, summing over repeats."""
 
     __slots__ = ("shape", "dtype", "basic", "arrays")
 
-    def forward(self, a: np.ndarray, index: tuple[Any, ...]) -> np.ndarray:
+    def forward(self, a: xp.ndarray, index: tuple[Any, ...]) -> xp.ndarray:
         self.shape, self.dtype = a.shape, a.dtype
         try:
             if not _is_advanced(index):
@@ -146,33 +87,23 @@ class GetItem(Function):
         except IndexError as error:
             raise IndexError(f"index {index!r} is invalid for a tensor of shape {a.shape}: {error}") from None
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        full = np.zeros(self.shape, dtype=self.dtype)
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
+        full = xp.zeros(self.shape, dtype=self.dtype)
         if self.arrays is None:
             full[self.basic] = grad
         else:
-            np.add.at(full[self.basic], self.arrays, grad)  # full[basic] is a view into full
+            xp.add.at(full[self.basic], self.arrays, grad)  # full[basic] is a view into full
         return (full,)
 
 
-def gather_index(index: Any) -> np.ndarray:
-    """gather's `index` as an integer array (an nnwork tensor may hold integer-valued floats)."""
-    array = np.asarray(index.data if isinstance(index, Tensor) else index)
-    if isinstance(index, Tensor) and array.dtype.kind == "f" and np.all(array == np.round(array)):
-        array = array.astype(np.intp)
-    if array.dtype.kind not in "iu":
-        raise RuntimeError(f"gather(): Expected an integer `index`, got dtype {array.dtype}")
-    return array.astype(np.intp, copy=False)
-
-
-class Gather(Function):
+class Gather(Kernel):
     """out[i][j] = a[index[i][j]][j] for dim = 0 (and likewise for any dim), as torch.gather:
     `index` has a's number of dimensions and is no larger than a apart from along `dim`.
     ∂/∂a adds each gradient back at the element it came from."""
 
     __slots__ = ("shape", "dtype", "picks", "picks_shape")
 
-    def forward(self, a: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray, dim: int, index: xp.ndarray) -> xp.ndarray:
         self.shape, self.dtype = a.shape, a.dtype
         source = a.reshape(a.shape or (1,))
         picks = index.reshape(index.shape or (1,))
@@ -195,35 +126,35 @@ class Gather(Function):
         if picks.size and (picks.min() < 0 or picks.max() >= source.shape[dim]):
             bad = picks.min() if picks.min() < 0 else picks.max()
             raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {source.shape[dim]}")
-        grids = np.ogrid[tuple(slice(n) for n in picks.shape)]
+        grids = xp.ogrid[tuple(slice(n) for n in picks.shape)]
         self.picks = tuple(picks if d == dim else grids[d] for d in range(picks.ndim))
         self.picks_shape = picks.shape
         return source[self.picks].reshape(index.shape)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        full = np.zeros(self.shape or (1,), dtype=self.dtype)
-        np.add.at(full, self.picks, grad.reshape(self.picks_shape))
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
+        full = xp.zeros(self.shape or (1,), dtype=self.dtype)
+        xp.add.at(full, self.picks, grad.reshape(self.picks_shape))
         return (full.reshape(self.shape),)
 
 
-class MaskedFill(Function):
+class MaskedFill(Kernel):
     """`value` where `mask` is true, else a (mask broadcasts): ∂/∂a = 1 off the mask,
     ∂/∂value = the sum of the gradient on the mask."""
 
     __slots__ = ("mask",)
 
-    def forward(self, a: np.ndarray, value: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray, value: xp.ndarray, mask: xp.ndarray) -> xp.ndarray:
         try:
-            np.broadcast_shapes(a.shape, mask.shape)
+            xp.broadcast_shapes(a.shape, mask.shape)
         except ValueError:
             raise RuntimeError(
                 f"masked_fill: the mask of shape {mask.shape} does not broadcast with the tensor's shape {a.shape}"
             ) from None
         self.mask = mask
-        return np.where(mask, value, a).astype(a.dtype, copy=False)
+        return xp.where(mask, value, a).astype(a.dtype, copy=False)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, xp.ndarray | None]:
         return (
-            np.where(self.mask, 0, grad) if self.needs_grad[0] else None,
-            np.asarray(np.where(self.mask, grad, 0).sum()) if self.needs_grad[1] else None,
+            xp.where(self.mask, 0, grad) if self.needs_grad[0] else None,
+            xp.asarray(xp.where(self.mask, grad, 0).sum()) if self.needs_grad[1] else None,
         )

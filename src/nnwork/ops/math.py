@@ -8,220 +8,219 @@ without NumPy's warnings.
 
 from __future__ import annotations
 
-import numpy as np
-
+from nnwork.ops.backend import xp
 from nnwork.ops.elementwise import torch_sign
-from nnwork.tensor import Function
+from nnwork.ops.kernel import Kernel
 
-LN2 = float(np.log(2.0))
-LN10 = float(np.log(10.0))
+LN2 = float(xp.log(2.0))
+LN10 = float(xp.log(10.0))
 
 
-def quiet() -> np.errstate:
+def quiet() -> xp.errstate:
     """Silence the warnings of results that are nan or ±inf on purpose (as PyTorch gives)."""
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    return xp.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-class Log1p(Function):
+class Log1p(Kernel):
     """ln(1 + x), exact for tiny x; derivative 1/(1 + x)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.log1p(a)
+            return xp.log1p(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad / (self.a + 1),)
 
 
-class Expm1(Function):
+class Expm1(Kernel):
     """eˣ − 1, exact for tiny x; derivative eˣ = out + 1."""
 
     __slots__ = ("out",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         with quiet():
-            self.out = np.expm1(a)
+            self.out = xp.expm1(a)
         return self.out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         return (grad * (self.out + 1),)
 
 
-class Log2(Function):
+class Log2(Kernel):
     """log₂ x; derivative 1/(x ln 2)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.log2(a)
+            return xp.log2(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad / (self.a * self.a.dtype.type(LN2)),)
 
 
-class Log10(Function):
+class Log10(Kernel):
     """log₁₀ x; derivative 1/(x ln 10)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.log10(a)
+            return xp.log10(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad / (self.a * self.a.dtype.type(LN10)),)
 
 
-class Tan(Function):
+class Tan(Kernel):
     """tan x; derivative 1 + tan² x."""
 
     __slots__ = ("out",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         with quiet():
-            self.out = np.tan(a)
+            self.out = xp.tan(a)
         return self.out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad * (1 + self.out * self.out),)
 
 
-class Asin(Function):
+class Asin(Kernel):
     """arcsin x for x in [−1, 1] (nan outside); derivative 1/√(1 − x²)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.arcsin(a)
+            return xp.arcsin(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
-            return (grad / np.sqrt(1 - self.a * self.a),)
+            return (grad / xp.sqrt(1 - self.a * self.a),)
 
 
-class Acos(Function):
+class Acos(Kernel):
     """arccos x for x in [−1, 1] (nan outside); derivative −1/√(1 − x²)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.arccos(a)
+            return xp.arccos(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
-            return (-grad / np.sqrt(1 - self.a * self.a),)
+            return (-grad / xp.sqrt(1 - self.a * self.a),)
 
 
-class Atan(Function):
+class Atan(Kernel):
     """arctan x; derivative 1/(1 + x²)."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
-        return np.arctan(a)
+        return xp.arctan(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad / (self.a * self.a + 1),)
 
 
-class Sinh(Function):
+class Sinh(Kernel):
     """sinh x; derivative cosh x."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.sinh(a)
+            return xp.sinh(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
-            return (grad * np.cosh(self.a),)
+            return (grad * xp.cosh(self.a),)
 
 
-class Cosh(Function):
+class Cosh(Kernel):
     """cosh x; derivative sinh x."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.cosh(a)
+            return xp.cosh(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
-            return (grad * np.sinh(self.a),)
+            return (grad * xp.sinh(self.a),)
 
 
-class Reciprocal(Function):
+class Reciprocal(Kernel):
     """1/x; derivative −1/x² = −out²."""
 
     __slots__ = ("out",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         with quiet():
-            self.out = np.reciprocal(a)
+            self.out = xp.reciprocal(a)
         return self.out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (-grad * self.out * self.out,)
 
 
-class Rsqrt(Function):
+class Rsqrt(Kernel):
     """1/√x; derivative −½ x^(−3/2) = −½ out³."""
 
     __slots__ = ("out",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         with quiet():
-            self.out = np.reciprocal(np.sqrt(a))
+            self.out = xp.reciprocal(xp.sqrt(a))
         return self.out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad * (self.out * self.out * self.out) * self.out.dtype.type(-0.5),)
 
 
-class Square(Function):
+class Square(Kernel):
     """x²; derivative 2x."""
 
     __slots__ = ("a",)
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         self.a = a
         with quiet():
-            return np.square(a)
+            return xp.square(a)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         with quiet():
             return (grad * (2 * self.a),)
 
 
-class Rounding(Function):
+class Rounding(Kernel):
     """A step function (sign, floor, ceil, round): its gradient is 0 everywhere, as PyTorch's."""
 
     __slots__ = ()
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (np.zeros_like(grad),)
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
+        return (xp.zeros_like(grad),)
 
 
 class Sign(Rounding):
@@ -229,7 +228,7 @@ class Sign(Rounding):
 
     __slots__ = ()
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
         return torch_sign(a)
 
 
@@ -238,8 +237,8 @@ class Floor(Rounding):
 
     __slots__ = ()
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        return np.floor(a)
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
+        return xp.floor(a)
 
 
 class Ceil(Rounding):
@@ -247,8 +246,8 @@ class Ceil(Rounding):
 
     __slots__ = ()
 
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        return np.ceil(a)
+    def forward(self, a: xp.ndarray) -> xp.ndarray:
+        return xp.ceil(a)
 
 
 class Round(Rounding):
@@ -256,6 +255,6 @@ class Round(Rounding):
 
     __slots__ = ()
 
-    def forward(self, a: np.ndarray, decimals: int = 0) -> np.ndarray:
+    def forward(self, a: xp.ndarray, decimals: int = 0) -> xp.ndarray:
         with quiet():
-            return np.round(a, decimals)
+            return xp.round(a, decimals)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
+from nnwork.ops.backend import xp
+from nnwork.ops.kernel import Kernel
 
-from nnwork.tensor import Function
 
-
-class LayerNorm(Function):
+class LayerNorm(Kernel):
     """y = (x − μ)/√(σ² + ε)·w + b over the last `dims` axes, with the biased variance σ².
 
     With x̂ = (x − μ)·r, r = 1/√(σ² + ε) and ĝ = g·w, the gradients are
@@ -17,26 +16,26 @@ class LayerNorm(Function):
 
     __slots__ = ("axes", "normalized", "rstd", "weight", "has_weight", "has_bias")
 
-    def forward(self, x: np.ndarray, *params: np.ndarray, dims: int, eps: float,
-                has_weight: bool, has_bias: bool) -> np.ndarray:
+    def forward(self, x: xp.ndarray, *params: xp.ndarray, dims: int, eps: float,
+                has_weight: bool, has_bias: bool) -> xp.ndarray:
         self.axes = tuple(range(x.ndim - dims, x.ndim))
         self.has_weight, self.has_bias = has_weight, has_bias
         self.weight = params[0] if has_weight else None
         if x.size == 0:
             self.normalized = self.rstd = x
-            return np.empty_like(x)
+            return xp.empty_like(x)
         centered = x - x.mean(axis=self.axes, keepdims=True)
-        variance = np.mean(centered * centered, axis=self.axes, keepdims=True)
-        self.rstd = 1 / np.sqrt(variance + x.dtype.type(eps))
+        variance = xp.mean(centered * centered, axis=self.axes, keepdims=True)
+        self.rstd = 1 / xp.sqrt(variance + x.dtype.type(eps))
         self.normalized = centered * self.rstd
         out = self.normalized if self.weight is None else self.normalized * self.weight
         return out + params[-1] if has_bias else out
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, ...]:
         leading = tuple(range(grad.ndim - len(self.axes)))
-        grads: list[np.ndarray | None] = []
+        grads: list[xp.ndarray | None] = []
         if grad.size == 0:
-            grads.append(np.zeros_like(grad))
+            grads.append(xp.zeros_like(grad))
         else:
             g_hat = grad if self.weight is None else grad * self.weight
             mean_g = g_hat.mean(axis=self.axes, keepdims=True)

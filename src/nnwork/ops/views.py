@@ -9,14 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-import numpy as np
-
-from nnwork.tensor import Function, unbroadcast
+from nnwork.ops.backend import xp
+from nnwork.ops.kernel import Kernel, unbroadcast
 
 
 def as_int(value: Any, name: str) -> int:
     """`value` as a Python int; bools and floats are a TypeError, as in torch."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, xp.bool_)) or not isinstance(value, (int, xp.integer)):
         raise TypeError(f"`{name}` must be an int, got {type(value).__name__} {value!r}")
     return int(value)
 
@@ -121,7 +120,7 @@ def expand_shape(shape: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[int, .
 
 
 def movedim_axes(source: Any, destination: Any, ndim: int) -> tuple[int, ...]:
-    """The permutation that moves dims `source` to positions `destination` (as np.moveaxis)."""
+    """The permutation that moves dims `source` to positions `destination` (as xp.moveaxis)."""
     src = dim_indices(source, ndim, "source")
     dst = dim_indices(destination, ndim, "destination")
     if len(src) != len(dst):
@@ -148,7 +147,7 @@ def split_indices(shape: tuple[int, ...], sizes: Any, dim: Any) -> list[tuple[sl
                 f"split: `split_size_or_sections` {sizes} must be sizes >= 0 that add up to "
                 f"{length}, the size of dim {dim}"
             )
-        ends = np.cumsum((0,) + sizes).tolist()
+        ends = xp.cumsum((0,) + sizes).tolist()
         bounds = list(zip(ends[:-1], ends[1:]))
     else:
         size = as_int(sizes, "split_size_or_sections")
@@ -173,73 +172,73 @@ def chunk_indices(shape: tuple[int, ...], chunks: Any, dim: Any) -> list[tuple[s
     return split_indices(shape, -(-length // chunks), dim)
 
 
-class Expand(Function):
+class Expand(Kernel):
     """Repeat size-1 dims (and add leading dims) without copying: the gradient of each input
     element is the sum of the gradients of its copies."""
 
     __slots__ = ("shape",)
 
-    def forward(self, a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    def forward(self, a: xp.ndarray, shape: tuple[int, ...]) -> xp.ndarray:
         self.shape = a.shape
-        return np.broadcast_to(a, shape)
+        return xp.broadcast_to(a, shape)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         return (unbroadcast(grad, self.shape),)
 
 
-class Repeat(Function):
+class Repeat(Kernel):
     """Tile the tensor `repeats[i]` times along dim i (new dims lead); each input element's
     gradient sums the gradients of its tiles."""
 
     __slots__ = ("shape", "repeats")
 
-    def forward(self, a: np.ndarray, repeats: tuple[int, ...]) -> np.ndarray:
+    def forward(self, a: xp.ndarray, repeats: tuple[int, ...]) -> xp.ndarray:
         if len(repeats) < a.ndim or any(r < 0 for r in repeats):
             raise ValueError(
                 f"repeat: `repeats` {repeats} must be sizes >= 0, at least one per dim of shape {a.shape}"
             )
         self.shape, self.repeats = a.shape, repeats
-        return np.tile(a, repeats)
+        return xp.tile(a, repeats)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
         padded = (1,) * (len(self.repeats) - len(self.shape)) + self.shape
         interleaved = [n for pair in zip(self.repeats, padded) for n in pair]
         tiles = grad.reshape(interleaved).sum(axis=tuple(range(0, len(interleaved), 2)))
         return (tiles.reshape(self.shape),)
 
 
-class Flip(Function):
+class Flip(Kernel):
     """Reverse the order of the elements along `dims`; the gradient is flipped back."""
 
     __slots__ = ("dims",)
 
-    def forward(self, a: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+    def forward(self, a: xp.ndarray, dims: tuple[int, ...]) -> xp.ndarray:
         self.dims = dims if a.ndim else ()
-        return np.flip(a, self.dims)
+        return xp.flip(a, self.dims)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (np.flip(grad, self.dims),)
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray]:
+        return (xp.flip(grad, self.dims),)
 
 
-class Outer(Function):
+class Outer(Kernel):
     """a ⊗ b for vectors: out[i, j] = a[i]·b[j]; ∂L/∂a = G·b, ∂L/∂b = Gᵀ·a."""
 
     __slots__ = ("a", "b")
 
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def forward(self, a: xp.ndarray, b: xp.ndarray) -> xp.ndarray:
         if a.ndim != 1 or b.ndim != 1:
             raise ValueError(f"outer: expected two 1-D tensors, got shapes {a.shape} and {b.shape}")
         self.a, self.b = a, b
-        return np.multiply.outer(a, b)
+        return xp.multiply.outer(a, b)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, xp.ndarray | None]:
         return (
             grad @ self.b if self.needs_grad[0] else None,
             self.a @ grad if self.needs_grad[1] else None,
         )
 
 
-def check_matrix_product(name: str, a: np.ndarray, b: np.ndarray, ndims: tuple[int, int]) -> None:
+def check_matrix_product(name: str, a: xp.ndarray, b: xp.ndarray, ndims: tuple[int, int]) -> None:
     """dot (1-D, 1-D), mm (2-D, 2-D), mv (2-D, 1-D): torch's checks before the product."""
     if (a.ndim, b.ndim) != ndims:
         raise ValueError(

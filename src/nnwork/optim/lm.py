@@ -8,8 +8,8 @@ For residuals r(θ) (prediction − target, one per sample and output) it minimi
 where J = ∂r/∂θ is the Jacobian. λ adapts every step (Nielsen's rule): a step that lowers
 the loss as much as the quadratic model predicted makes λ smaller (towards Gauss–Newton,
 fast near a minimum); a step that fails is undone and λ grows (towards short gradient-descent
-steps). J comes from our own autodiff in ONE backward pass per output column, with per-sample
-gradients (see nnwork._grad_mode.per_sample_gradients), not a Python loop over samples.
+steps). J comes from a Jacobian function, by default `nnwork.autograd.jacobian`: our own
+autodiff in ONE per-sample backward pass per output column, not a Python loop over samples.
 Everything is solved in float64 with a Cholesky factorisation. A step costs about
 2·M·P² (forming JᵀJ) + P³/3 (factorising) for M residuals and P parameters, so very large
 models are refused with a suggestion; small networks are where this method shines.
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from nnwork.autograd import jacobian as autograd_jacobian
 from nnwork.blas import gram
 
 from . import evidence
@@ -43,6 +44,10 @@ class LevenbergMarquardt(Optimizer):
             the steps minimise β·½‖r‖² + α·½‖θ‖², and after each step α and β are
             re-estimated from the evidence; `alpha`, `beta` and `gamma` (the effective number
             of parameters) are then kept in the group (and in `state_dict()`).
+        jacobian: `jacobian(residuals, params, blocks)` → (r, J): the residuals as a float64
+            vector of length M and J = ∂r/∂θ (M × P, the parameters in order, flattened),
+            given the residual closure, the parameters and a dict of arrays it may reuse from
+            step to step (default `nnwork.autograd.jacobian`).
 
     `step` returns the mean squared residual ‖r‖²/M after the step (or before it, if no
     step could lower it within `max_tries`); `last_accepted` says which.
@@ -57,6 +62,7 @@ class LevenbergMarquardt(Optimizer):
         max_tries: int = 10,
         max_parameters: int = MAX_PARAMETERS,
         regularization: str | None = None,
+        jacobian: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
         if regularization not in (None, "bayes"):
             raise ValueError(f"`regularization` must be None or 'bayes', got {regularization!r}")
@@ -76,7 +82,8 @@ class LevenbergMarquardt(Optimizer):
                 f"a smaller network."
             )
         self.last_accepted = False
-        self._blocks: dict[int, np.ndarray] = {}  # the Jacobian's arrays, one per output (see _block)
+        self._jacobian = autograd_jacobian if jacobian is None else jacobian
+        self._blocks: dict[int, np.ndarray] = {}  # the Jacobian's arrays, one per output, reused
 
     def _check(self, group: dict[str, Any]) -> None:
         check_range(group["damping"], "damping", "damping value", 0.0)
@@ -125,45 +132,14 @@ class LevenbergMarquardt(Optimizer):
             state["scale"] = piece.reshape(p.data.shape).copy()
         return scale
 
-    def _block(self, rows: int, k: int) -> np.ndarray:
-        """A float64 (rows × P) array for output k's Jacobian, reused from step to step
-        (a new one of tens of MB each step costs more in page faults than in filling it)."""
-        count = sum(p.data.size for p in self._params())
-        if self._blocks.get(k) is None or self._blocks[k].shape != (rows, count):
-            self._blocks[k] = np.empty((rows, count))
-        return self._blocks[k]
-
     def jacobian(self, residuals: Callable[[], Any]) -> tuple[np.ndarray, np.ndarray]:
-        """(r, J): the residuals as a float64 vector of length M = N·k, and J (M × P).
-        J's array is reused by the next call: copy it to keep it."""
-        from nnwork import _grad_mode
-
-        columns = []  # one (N, P) block per output
-        r = residuals()
-        values = np.asarray(r.data, dtype=np.float64)
-        if values.ndim not in (1, 2) or not len(values):
-            raise ValueError(f"residuals must have shape (N,) or (N, k), got {values.shape}")
-        outputs = 1 if values.ndim == 1 else values.shape[1]
-        for k in range(outputs):
-            if k:
-                r = residuals()
-            seed = np.zeros_like(r.data)
-            if seed.ndim == 1:
-                seed[:] = 1
-            else:
-                seed[:, k] = 1
-            for p in self._params():
-                p.grad = None
-            with _grad_mode.per_sample_gradients():
-                r.backward(seed)
-            block = self._block(len(seed), k)
-            for p, span in self._spans():
-                block[:, span] = 0 if p.grad is None else p.grad.reshape(len(seed), -1)
-            columns.append(block)
+        """(r, J): the residuals as a float64 vector of length M = N·k, and J (M × P), from
+        the Jacobian function. J's array is reused by the next call: copy it to keep it.
+        The parameters are left without gradients."""
+        r, J = self._jacobian(residuals, self._params(), self._blocks)
         for p in self._params():
             p.grad = None
-        jacobian = np.stack(columns, axis=1).reshape(-1, columns[0].shape[1]) if outputs > 1 else columns[0]
-        return values.reshape(-1), jacobian
+        return r, J
 
     def step(self, closure: Callable[[], Any] | None = None) -> float:  # type: ignore[override]
         """One accepted (or, after `max_tries` failures, no) Levenberg–Marquardt step."""
