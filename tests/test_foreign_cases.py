@@ -290,6 +290,8 @@ TINYGRAD_REDUCE = [
     case("max_dim_values", lambda x: x.max(1)[0], lambda x: x.max(1)[0], A4),
     case("max_dim_ties", lambda x: x.max(1).values, lambda x: x.max(1).values, TIES),
     case("max_0d", lambda x: x.max(), lambda x: x.max(), 3.0),
+    case("max_nan", lambda x: x.max(), lambda x: x.max(), [1.0, NAN]),
+    case("max_min_nans", lambda x: x.max() + x.min(), lambda x: x.max() + x.min(), [[NAN, 2.0], [NAN, -1.0]]),
     case("amax_nan", lambda x: x.amax() + x.amin(0).sum(), lambda x: x.amax() + x.amin(0).sum(), [[NAN, 2.0], [3.0, -1.0]]),
     case("amax_ties", lambda x: x.amax(1), lambda x: x.amax(1), TIES),
     case("mean", lambda x: x.mean(), lambda x: x.mean(), A4),

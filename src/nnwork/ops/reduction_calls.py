@@ -48,7 +48,7 @@ def extreme(t: Tensor, name: str, dim: Any, keepdim: Any, axis: Any, keepdims: A
         if keepdim:
             raise TypeError(f"{name}(keepdim=True) needs `dim`, as in torch")
         check_nonempty(name, t.shape)
-        return (Amax if largest else Amin).apply(t, axis=None, keepdims=False)
+        return (Amax if largest else Amin).apply(t, axis=None, keepdims=False, nan_wins=True)
     axis_ = reduction_dims(dim, t.shape, name, tuples=False, nonempty=True)
     indices = extreme_indices(t.data, axis_, keepdim, largest)
     values = PickAlongAxis.apply(t, indices=indices, axis=axis_, keepdims=keepdim)
