@@ -1146,6 +1146,10 @@ DTYPE_CASES = [
     ("f32 / python int", lambda lib: lib.tensor([1.0, 2.0]), lambda lib, a: 3 / a),
     ("f32 0-d + f64 0-d", lambda lib: lib.tensor(1.0), lambda lib, a: a + lib.tensor(2.0, dtype=lib.float64)),
     ("f32 * bool tensor", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: a * (a > 0)),
+    ("bool tensor * python float", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: (a > 0) * 2.5),
+    ("python float + bool tensor", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: 1.5 + (a > 0)),
+    ("bool tensor + python int", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: (a > 0) + 1),
+    ("bool tensor == python int", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: ((a > 0) == 2) + ((a > 0) == 1) * 2),
     ("bool tensor float()", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: (a > 0).float() * 2),
     ("f32 double()", lambda lib: lib.tensor([1.0, -2.0]), lambda lib, a: a.double() + 1),
 ]

@@ -322,7 +322,10 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):  # Python numbers take the tensor's dtype
-            return Tensor._wrap(np.asarray(other, dtype=self.data.dtype))
+            dtype = self.data.dtype
+            if dtype == np.bool_ and not isinstance(other, bool):  # mask * 2.5 counts, as in torch
+                dtype = DEFAULT_DTYPE
+            return Tensor._wrap(np.asarray(other, dtype=dtype))
         return Tensor(other)
 
     def __add__(self, other: Any) -> Tensor:
