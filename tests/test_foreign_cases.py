@@ -1382,6 +1382,47 @@ def test_reduce_lr_on_plateau(options: dict[str, Any]) -> None:
     np.testing.assert_allclose(ours, theirs, rtol=1e-13, atol=0)
 
 
+def test_hand_written_sgd_step_updates_parameters_in_place() -> None:
+    """The training loop of micrograd's demo and torch's tutorials, `p -= lr * p.grad` under
+    no_grad, trains the model as in torch (it used to rebind the loop variable and silently
+    leave the parameters unchanged); in grad mode it is refused, as in torch."""
+    model = nn.MLP([3, 6, 2], "tanh", generator=1, dtype=np.float64)
+    reference = torch.nn.Sequential(torch.nn.Linear(3, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2)).double()
+    reference.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})
+    loose = [nw.tensor(rnd(3, seed=4), requires_grad=True)]
+    loose_torch = [torch.tensor(rnd(3, seed=4), requires_grad=True)]
+    for step in range(5):
+        rows = slice(step, step + 8)
+        loss = F.mse_loss(model(nw.tensor(BATCH_X[rows])), nw.tensor(BATCH_Y[rows])) + (loose[0] ** 2).sum()
+        expected = TF.mse_loss(reference(torch.tensor(BATCH_X[rows])), torch.tensor(BATCH_Y[rows])) + (loose_torch[0] ** 2).sum()
+        model.zero_grad()
+        reference.zero_grad()
+        loose[0].grad, loose_torch[0].grad = None, None
+        loss.backward()
+        expected.backward()
+        with nw.no_grad():
+            for p in model.parameters() + loose:
+                p -= 0.1 * p.grad
+                p *= 0.99
+        with torch.no_grad():
+            for q in list(reference.parameters()) + loose_torch:
+                q -= 0.1 * q.grad
+                q *= 0.99
+    for (name, p), q in zip(model.named_parameters(), reference.parameters()):
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14, err_msg=name)
+    np.testing.assert_allclose(loose[0].data, loose_torch[0].detach().numpy(), rtol=1e-12)
+    assert loose[0].is_leaf and loose[0].requires_grad
+    for lib in (nw, torch):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="leaf"):
+            w -= 1.0
+    x = nw.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y += 1  # not a leaf: a new node, with the same numbers as torch's in-place add
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
 def test_micrograd_demo_training() -> None:
     """micrograd's demo: a 2-16-16-1 ReLU MLP, the SVM (hinge) loss with L2 regularisation,
     and the update `p.data -= lr * p.grad` with a decaying lr, for 20 steps."""

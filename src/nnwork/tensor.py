@@ -360,6 +360,31 @@ class Tensor:
     def __rpow__(self, base: Any) -> Tensor:  # base ** self
         return _ops.Pow.apply(self._other(base), self)
 
+    # p -= lr * p.grad on a parameter: in place under no_grad (the hand-written SGD step),
+    # an error otherwise, as in torch. On any other tensor `x += y` makes a new tensor x.
+    def _in_place(self, ufunc: np.ufunc, other: Any) -> Any:
+        if not (self.requires_grad and self._ctx is None):
+            return NotImplemented
+        if _grad_mode.enabled:
+            raise RuntimeError(
+                "a leaf tensor that requires grad is being used in an in-place operation; "
+                "update parameters under nnwork.no_grad() (or through `.data`)"
+            )
+        ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data)
+        return self
+
+    def __iadd__(self, other: Any) -> Any:
+        return self._in_place(np.add, other)
+
+    def __isub__(self, other: Any) -> Any:
+        return self._in_place(np.subtract, other)
+
+    def __imul__(self, other: Any) -> Any:
+        return self._in_place(np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return self._in_place(np.true_divide, other)
+
     def __neg__(self) -> Tensor:
         return _ops.Neg.apply(self)
 
