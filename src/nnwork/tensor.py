@@ -135,7 +135,10 @@ class Tensor(OperatorMethods, MathMethods, ReductionMethods, ShapeMethods):
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):  # Python numbers take the tensor's dtype
-            return constant(np.asarray(other, dtype=self.data.dtype))
+            dtype = self.data.dtype
+            if dtype == np.bool_ and not isinstance(other, bool):  # mask * 2.5 counts, as in torch
+                dtype = DEFAULT_DTYPE
+            return constant(np.asarray(other, dtype=dtype))
         return Tensor(other)
 
     # ---- properties -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nnwork import _grad_mode
 from nnwork import ops as _ops
 from nnwork.tensor_base import TensorBase
 
@@ -121,6 +122,31 @@ class OperatorMethods(TensorBase):
 
     def __rpow__(self, base: Any) -> TensorBase:  # base ** self
         return self._apply(_ops.Pow, self._other(base), self)
+
+    # p -= lr * p.grad on a parameter: in place under no_grad (the hand-written SGD step),
+    # an error otherwise, as in torch. On any other tensor `x += y` makes a new tensor x.
+    def _in_place(self, ufunc: np.ufunc, other: Any) -> Any:
+        if not (self.requires_grad and self.grad_fn is None):
+            return NotImplemented
+        if _grad_mode.enabled:
+            raise RuntimeError(
+                "a leaf tensor that requires grad is being used in an in-place operation; "
+                "update parameters under nnwork.no_grad() (or through `.data`)"
+            )
+        ufunc(self.data, other.data if isinstance(other, TensorBase) else other, out=self.data)
+        return self
+
+    def __iadd__(self, other: Any) -> Any:
+        return self._in_place(np.add, other)
+
+    def __isub__(self, other: Any) -> Any:
+        return self._in_place(np.subtract, other)
+
+    def __imul__(self, other: Any) -> Any:
+        return self._in_place(np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return self._in_place(np.true_divide, other)
 
     def __neg__(self) -> TensorBase:
         return self._apply(_ops.Neg, self)

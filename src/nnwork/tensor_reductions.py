@@ -115,7 +115,7 @@ def extreme(t: TensorBase, name: str, dim: Any, keepdim: Any, axis: Any, keepdim
         if keepdim:
             raise TypeError(f"{name}(keepdim=True) needs `dim`, as in torch")
         check_nonempty(name, t.shape)
-        return t._apply(Amax if largest else Amin, t, axis=None, keepdims=False)
+        return t._apply(Amax if largest else Amin, t, axis=None, keepdims=False, nan_wins=True)
     axis_ = reduction_dims(dim, t.shape, name, tuples=False, nonempty=True)
     indices = extreme_indices(t.data, axis_, keepdim, largest)
     values = t._apply(PickAlongAxis, t, indices=indices, axis=axis_, keepdims=keepdim)

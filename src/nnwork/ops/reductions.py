@@ -69,10 +69,14 @@ class Amax(Kernel):
     __slots__ = ("winners", "axis", "keepdims", "ndim")
     reduce = staticmethod(xp.max)
 
-    def forward(self, a: xp.ndarray, axis: tuple[int, ...] | None, keepdims: bool) -> xp.ndarray:
+    def forward(self, a: xp.ndarray, axis: tuple[int, ...] | None, keepdims: bool,
+                nan_wins: bool = False) -> xp.ndarray:
         out = self.reduce(a, axis=axis, keepdims=True)
-        winners = (a == out).astype(a.dtype)
-        with xp.errstate(invalid="ignore"):  # a nan has no winner: its gradient is nan, as in torch
+        winners = a == out
+        if nan_wins:  # torch's max()/min() with no dim: a nan result's gradient goes to the nans
+            winners |= xp.isnan(a) & xp.isnan(out)
+        winners = winners.astype(a.dtype)
+        with xp.errstate(invalid="ignore"):  # else a nan has no winner: its gradient is nan (amax)
             winners /= winners.sum(axis=axis, keepdims=True)
         self.winners, self.axis, self.keepdims, self.ndim = winners, axis, keepdims, a.ndim
         if keepdims or a.ndim == 0:
