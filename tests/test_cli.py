@@ -182,3 +182,34 @@ def test_every_command_has_help_with_an_example(command: str, capsys: pytest.Cap
 def test_console_script_is_installed() -> None:
     result = subprocess.run([sys.executable, "-m", "nnwork.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("nnwork ")
+
+
+def test_fit_options_take_their_defaults_from_fit_settings_and_choices_from_the_tables() -> None:
+    import argparse
+    from dataclasses import fields
+
+    from nnwork.commands import fit as fit_command
+    from nnwork.nn import ACTIVATIONS
+    from nnwork.optim.choices import OPTIMIZERS
+    from nnwork.workflow import FitSettings
+
+    subparsers = argparse.ArgumentParser().add_subparsers()
+    fit_command.add_parser(subparsers)
+    actions = {action.dest: action for action in subparsers.choices["fit"]._actions}
+    defaults = FitSettings()
+    settings = {f.name for f in fields(FitSettings)}
+    for name in settings & set(actions):
+        assert actions[name].default == getattr(defaults, name), name
+    assert settings - set(actions) == {"validation", "plateau"}  # not offered on the command line
+    assert actions["optimizer"].choices == list(OPTIMIZERS)
+    assert actions["activation"].choices == list(ACTIVATIONS)
+    parsed = subparsers.choices["fit"].parse_args([])
+    assert fit_command._settings(parsed) == defaults
+
+
+def test_fit_help_shows_the_defaults_it_uses(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "fit", "--help")
+    text = " ".join(stdout.split())
+    assert code == 0
+    assert "(default 64,64; 16,16 with --optimizer lm)" in text and "(default 500)" in text
+    assert "lm (Levenberg–Marquardt: small networks, least squares) (default adam)" in text
