@@ -189,9 +189,9 @@ def test_fit_options_take_their_defaults_from_fit_settings_and_choices_from_the_
     from dataclasses import fields
 
     from nnwork.commands import fit as fit_command
+    from nnwork.fit_settings import FitSettings
     from nnwork.nn import ACTIVATIONS
     from nnwork.optim.choices import OPTIMIZERS
-    from nnwork.workflow import FitSettings
 
     subparsers = argparse.ArgumentParser().add_subparsers()
     fit_command.add_parser(subparsers)

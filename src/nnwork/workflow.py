@@ -24,40 +24,14 @@ from nnwork import data as nwdata
 from nnwork import optim, targets
 from nnwork import threads as nnthreads
 from nnwork._grad_mode import no_grad
+from nnwork.fit_settings import DEFAULT_HIDDEN as DEFAULT_HIDDEN, DEFAULT_TARGET as DEFAULT_TARGET
+from nnwork.fit_settings import FitSettings as FitSettings
 from nnwork.optim.choices import make_optimizer, optimizer_class
 from nnwork.training import EpochReport, History, fit
 from nnwork.nn import MLP, Module
 from nnwork.tensor import Tensor
 
-DEFAULT_TARGET = "sincos"
 VALIDATION_POINTS = 4096  # at most, on a grid over the domain, for formula targets
-
-
-@dataclass
-class FitSettings:
-    """Everything that decides a fit; stored in the model file as its training config."""
-
-    formula: str | None = None  # a formula or a named target; None with no csv: the default
-    domain: str | Sequence[tuple[float, float]] | None = None  # default: the target's own
-    csv: str | None = None
-    x_columns: str | None = None
-    y_columns: str | None = None
-    hidden: Sequence[int] | None = None  # default: the optimizer's `needs.hidden`, else DEFAULT_HIDDEN
-    activation: str = "tanh"
-    optimizer: str = "adam"
-    lr: float | None = None
-    epochs: int = 500
-    batch_size: int = 256
-    seed: int = 0
-    samples: int = 4096
-    validation: float = 0.2  # fraction held out of a CSV
-    patience: int | None = 100
-    time_budget: float | None = None
-    target_mse: float | None = None  # stop once the validation MSE (original units) is this low
-    plateau: bool = True  # halve the learning rate when the validation loss stalls
-
-
-DEFAULT_HIDDEN = (64, 64)  # unless the optimizer declares its own (Levenberg–Marquardt's is smaller)
 
 
 def hidden_sizes(settings: FitSettings) -> list[int]:

@@ -11,11 +11,9 @@ from typing import Any
 from nnwork.cli import RunFailed, UsageError
 from nnwork.commands import add_threads_option, r_squared, thread_count
 from nnwork.commands.progress import ProgressBar
-from nnwork.fit_files import save_fit
+from nnwork.fit_settings import DEFAULT_HIDDEN, DEFAULT_TARGET, FitSettings
 from nnwork.nn import ACTIVATIONS
 from nnwork.optim.choices import OPTIMIZERS
-from nnwork.training import TrainingDiverged
-from nnwork.workflow import DEFAULT_HIDDEN, DEFAULT_TARGET, FitSettings, fit_function
 
 EXAMPLES = """examples:
   nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
@@ -98,6 +96,10 @@ def results_table(metrics: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nnwork.fit_files import save_fit
+    from nnwork.training import TrainingDiverged
+    from nnwork.workflow import fit_function
+
     settings = _settings(args)
     threads = thread_count(args)
     if settings.formula is None and settings.csv is None:
