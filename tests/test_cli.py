@@ -209,3 +209,34 @@ def test_csv_values_near_the_float64_limit(tmp_path: Path, capsys: pytest.Captur
     code, _, err = run(capsys, "fit", "--csv", str(tmp_path / "y.csv"), "--out", str(tmp_path / "y"))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "'y' reaches 3e+300" in err
     assert not (tmp_path / "y").exists()
+
+
+def test_fit_options_take_their_defaults_from_fit_settings_and_choices_from_the_tables() -> None:
+    import argparse
+    from dataclasses import fields
+
+    from nnwork.commands import fit as fit_command
+    from nnwork.fit_settings import FitSettings
+    from nnwork.nn import ACTIVATIONS
+    from nnwork.optim.choices import OPTIMIZERS
+
+    subparsers = argparse.ArgumentParser().add_subparsers()
+    fit_command.add_parser(subparsers)
+    actions = {action.dest: action for action in subparsers.choices["fit"]._actions}
+    defaults = FitSettings()
+    settings = {f.name for f in fields(FitSettings)}
+    for name in settings & set(actions):
+        assert actions[name].default == getattr(defaults, name), name
+    assert settings - set(actions) == {"validation", "plateau"}  # not offered on the command line
+    assert actions["optimizer"].choices == list(OPTIMIZERS)
+    assert actions["activation"].choices == list(ACTIVATIONS)
+    parsed = subparsers.choices["fit"].parse_args([])
+    assert fit_command._settings(parsed) == defaults
+
+
+def test_fit_help_shows_the_defaults_it_uses(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "fit", "--help")
+    text = " ".join(stdout.split())
+    assert code == 0
+    assert "(default 64,64; 16,16 with --optimizer lm)" in text and "(default 500)" in text
+    assert "lm (Levenberg–Marquardt: small networks, least squares) (default adam)" in text

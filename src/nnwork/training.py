@@ -21,25 +21,17 @@ import numpy as np
 from nnwork import functional as F
 from nnwork import optim, threads as nnthreads
 from nnwork._grad_mode import no_grad
-from nnwork.capture import CaptureError, capture_step
 from nnwork.data import batches
 from nnwork.nn.module import Module
+from nnwork.optim.choices import OPTIMIZERS as OPTIMIZERS, make_optimizer as make_optimizer
 from nnwork.tensor import Tensor
+from nnwork.training_step import choose_step
 
 LOSSES: dict[str, Callable[..., Tensor]] = {
     "mse": F.mse_loss,
     "l1": F.l1_loss,
     "huber": F.huber_loss,
 }
-OPTIMIZERS: dict[str, tuple[type, dict[str, Any]]] = {
-    "adam": (optim.Adam, {"lr": 3e-3}),
-    "adamw": (optim.AdamW, {"lr": 3e-3}),
-    "sgd": (optim.SGD, {"lr": 1e-2, "momentum": 0.9}),
-    "rmsprop": (optim.RMSprop, {"lr": 1e-3}),
-    "lbfgs": (optim.LBFGS, {"lr": 1.0, "max_iter": 20, "history_size": 50, "line_search_fn": "strong_wolfe"}),
-    "lm": (optim.LevenbergMarquardt, {}),
-}
-FULL_BATCH = (optim.LBFGS, optim.LevenbergMarquardt)  # optimizers that need the whole dataset each step
 EXPLOSION = 1e6  # a loss this many times the first epoch's is treated as diverging
 
 
@@ -90,19 +82,6 @@ class TrainingDiverged(RuntimeError):
         self.history = history
 
 
-def make_optimizer(name: str, params: Sequence[Any], lr: float | None = None) -> optim.Optimizer:
-    """An optimizer by name ("adam", "sgd", "lbfgs", ...) with sensible defaults for fitting."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
-    cls, defaults = OPTIMIZERS[name]
-    settings = dict(defaults)
-    if lr is not None:
-        if cls is optim.LevenbergMarquardt:
-            raise ValueError("Levenberg–Marquardt has no learning rate (it adapts its damping); drop --lr")
-        settings["lr"] = lr
-    return cls(list(params), **settings)
-
-
 def _as_arrays(data: Any, dtype: np.dtype, what: str) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) arrays in the model's dtype, from a Dataset or an (x, y) pair."""
     x, y = (data.x, data.y) if hasattr(data, "x") and hasattr(data, "y") else data
@@ -149,8 +128,9 @@ def fit(
             (without it, the training loss does).
         loss: "mse" (default), "l1", "huber", or a function (ŷ, y) → scalar Tensor.
         optimizer: a name from OPTIMIZERS (with `lr`) or an optimizer built on the model's
-            parameters. L-BFGS always uses the full training set as one batch. Minibatch
-            steps are captured once per batch shape and replayed (nnwork.capture): the same
+            parameters. Its `needs` decide the step (nnwork.training_step): L-BFGS and
+            Levenberg–Marquardt get the full training set as one batch; first-order steps
+            are captured once per batch shape and replayed (nnwork.capture): the same
             numbers as eager steps, with less Python work per step.
         epochs, batch_size, seed: the seed fixes the shuffles, so runs repeat bit for bit.
         schedule: an lr scheduler from nnwork.optim.lr_scheduler, stepped once per epoch
@@ -185,8 +165,6 @@ def fit(
     if loss_fn is None:
         raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
     opt = make_optimizer(optimizer, params, lr) if isinstance(optimizer, str) else optimizer
-    if isinstance(opt, optim.LevenbergMarquardt) and loss_fn is not F.mse_loss:
-        raise ValueError("Levenberg–Marquardt minimises squared errors: use loss='mse' with it")
     run = _Run(model, loss_fn, opt, seed, schedule)
     if resume is not None:
         run.resume(resume)
@@ -221,8 +199,7 @@ class _Run:
     def __init__(self, model: Module, loss_fn: Callable[..., Tensor], opt: optim.Optimizer, seed: int,
                  schedule: Any) -> None:
         self.model, self.loss_fn, self.opt, self.schedule = model, loss_fn, opt, schedule
-        self.full_batch = isinstance(opt, FULL_BATCH)
-        self.captured = None if self.full_batch else capture_step(model, loss_fn, opt)
+        self.step = choose_step(model, loss_fn, opt)  # from what the optimizer needs, once
         self.shuffle = np.random.default_rng(seed)
         self.history = History()
         self.best_state = model.state_dict()
@@ -246,7 +223,7 @@ class _Run:
         """One pass over the shuffled training set; returns its mean loss."""
         total, count = 0.0, 0
         chooser = self.chooser
-        for index in batches(len(x), len(x) if self.full_batch else batch_size, self.shuffle):
+        for index in batches(len(x), len(x) if self.step.full_batch else batch_size, self.shuffle):
             if chooser is not None:
                 chooser.begin()
             value = self.step(x[index], y[index])
@@ -261,30 +238,6 @@ class _Run:
         if train_loss > EXPLOSION * max(first, 1e-12):
             raise self.diverged(f"the training loss exploded to {train_loss:.3g} in epoch {epoch + 1}")
         return train_loss
-
-    def step(self, x: np.ndarray, y: np.ndarray) -> float:
-        """One optimizer step on one batch: θ ← θ − η·∂L/∂θ; returns the batch's loss."""
-        model, loss_fn, opt = self.model, self.loss_fn, self.opt
-        xb, yb = Tensor._wrap(x), Tensor._wrap(y)
-        if isinstance(opt, optim.LevenbergMarquardt):
-            return opt.step(lambda: model(xb) - yb)  # type: ignore[no-any-return]
-
-        def closure() -> float:
-            opt.zero_grad()
-            value = loss_fn(model(xb), yb)
-            value.backward()
-            return value.item()
-
-        if self.full_batch:
-            return opt.step(closure)  # type: ignore[no-any-return]
-        if self.captured is not None:
-            try:
-                return self.captured(x, y)
-            except CaptureError:  # the loss reads data a replay cannot see: go eager from now on
-                self.captured = None
-        value = closure()
-        opt.step()
-        return value
 
     def end_epoch(self, epoch: int, epochs: int, train_loss: float,
                   validation: tuple[np.ndarray, np.ndarray] | None) -> EpochReport:

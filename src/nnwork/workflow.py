@@ -24,49 +24,20 @@ from nnwork import data as nwdata
 from nnwork import optim, targets
 from nnwork import threads as nnthreads
 from nnwork._grad_mode import no_grad
-from nnwork.training import EpochReport, History, fit, make_optimizer
+from nnwork.fit_settings import DEFAULT_HIDDEN as DEFAULT_HIDDEN, DEFAULT_TARGET as DEFAULT_TARGET
+from nnwork.fit_settings import FitSettings as FitSettings
+from nnwork.optim.choices import make_optimizer, optimizer_class
+from nnwork.training import EpochReport, History, fit
 from nnwork.nn import MLP, Module
 from nnwork.tensor import Tensor
 
-DEFAULT_TARGET = "sincos"
 VALIDATION_POINTS = 4096  # at most, on a grid over the domain, for formula targets
-
-
-@dataclass
-class FitSettings:
-    """Everything that decides a fit; stored in the model file as its training config."""
-
-    formula: str | None = None  # a formula or a named target; None with no csv: the default
-    domain: str | Sequence[tuple[float, float]] | None = None  # default: the target's own
-    csv: str | None = None
-    x_columns: str | None = None
-    y_columns: str | None = None
-    hidden: Sequence[int] | None = None  # default: DEFAULT_HIDDEN, or LM_HIDDEN for optimizer "lm"
-    activation: str = "tanh"
-    optimizer: str = "adam"
-    lr: float | None = None
-    epochs: int = 500
-    batch_size: int = 256
-    seed: int = 0
-    samples: int = 4096
-    validation: float = 0.2  # fraction held out of a CSV
-    patience: int | None = 100
-    time_budget: float | None = None
-    target_mse: float | None = None  # stop once the validation MSE (original units) is this low
-    plateau: bool = True  # halve the learning rate when the validation loss stalls
-
-
-DEFAULT_HIDDEN = (64, 64)
-# A Levenberg–Marquardt step costs ~2·N·P² for P parameters: 16 × 16 units (337 parameters
-# for two inputs) take ~20 ms a step and fit smooth targets to ~1e-10, where 64 × 64 (4,417)
-# takes ~2.4 s a step for hardly better accuracy.
-LM_HIDDEN = (16, 16)
 
 
 def hidden_sizes(settings: FitSettings) -> list[int]:
     """The hidden layer sizes the settings ask for, or the default for their optimizer."""
     if settings.hidden is None:
-        return list(LM_HIDDEN if settings.optimizer == "lm" else DEFAULT_HIDDEN)
+        return list(optimizer_class(settings.optimizer).needs.hidden or DEFAULT_HIDDEN)
     return [int(h) for h in settings.hidden]
 
 
@@ -162,9 +133,16 @@ def build_model(settings: FitSettings, n_inputs: int, n_outputs: int) -> MLP:
     hidden = hidden_sizes(settings)
     if any(h < 1 for h in hidden):
         raise ValueError(f"hidden layer sizes must be positive, got {hidden}")
-    # Second-order methods solve with the curvature: they can use float64's extra digits.
-    dtype = np.float64 if settings.optimizer in ("lm", "lbfgs") else np.float32
+    dtype = np.dtype(optimizer_class(settings.optimizer).needs.dtype)
     return MLP([n_inputs, *hidden, n_outputs], activation=settings.activation, generator=settings.seed, dtype=dtype)
+
+
+def plateau_schedule(settings: FitSettings, optimizer: optim.Optimizer) -> Any:
+    """Halve the learning rate when the validation loss stalls for 20 epochs, if the settings
+    ask for it and the optimizer follows a learning rate (None otherwise)."""
+    if not (settings.plateau and optimizer.needs.lr_schedule):
+        return None
+    return optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=20, min_lr=1e-6)
 
 
 def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]] = (),
@@ -179,9 +157,7 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
     model = build_model(settings, train.n_inputs, train.n_outputs)
     predictor = Predictor(model, standardizer)
     optimizer = make_optimizer(settings.optimizer, model.parameters(), settings.lr)
-    schedule = None
-    if settings.plateau and not isinstance(optimizer, (optim.LBFGS, optim.LevenbergMarquardt)):
-        schedule = optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=20, min_lr=1e-6)
+    schedule = plateau_schedule(settings, optimizer)
     stops = list(callbacks)
     if settings.target_mse is not None:
         wanted = settings.target_mse

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from nnwork.cli import RunFailed, UsageError
 from nnwork.commands import add_threads_option, r_squared, thread_count
 from nnwork.commands.progress import ProgressBar
+from nnwork.fit_settings import DEFAULT_HIDDEN, DEFAULT_TARGET, FitSettings
 from nnwork.nn import ACTIVATIONS
+from nnwork.optim.choices import OPTIMIZERS
 
 EXAMPLES = """examples:
   nnwork fit                                   # the built-in default: sin(x)*cos(y) on [-3,3]^2
@@ -22,40 +24,56 @@ EXAMPLES = """examples:
 """
 
 
+DEFAULTS = FitSettings()
+
+
+def _sizes(hidden: tuple[int, ...]) -> str:
+    return ",".join(str(h) for h in hidden)
+
+
 def add_parser(subparsers: Any) -> None:
+    """The options of `nnwork fit`: one per FitSettings field (under the field's name, with its
+    default), and the choices of --optimizer and --activation from their tables."""
     p = subparsers.add_parser(
         "fit", help="fit a network to a formula or a CSV", epilog=EXAMPLES,
         description="Fit a small neural network to G (a formula, a named target or a CSV), print "
         "its errors and write model.npz, metrics.json and figures to --out.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    own_hidden = "".join(f"; {_sizes(choice.cls.needs.hidden)} with --optimizer {name}"
+                         for name, choice in OPTIMIZERS.items() if choice.cls.needs.hidden)
+    optimizers = ", ".join(f"{name} ({choice.note})" if choice.note else name for name, choice in OPTIMIZERS.items())
     p.add_argument("formula", nargs="?", help="a formula such as 'sin(x)*cos(y)' or a named target (e.g. franke)")
     p.add_argument("--domain", help="input ranges, e.g. -3:3,-3:3 (default: the target's own)")
     p.add_argument("--csv", help="fit measured data from this CSV file instead of a formula")
     p.add_argument("--x", dest="x_columns", help="input columns of the CSV, by name or 1-based number (default: all but the last)")
     p.add_argument("--y", dest="y_columns", help="output columns of the CSV (default: the last)")
-    p.add_argument("--hidden", help="hidden layer sizes (default 64,64; 16,16 with --optimizer lm)")
-    p.add_argument("--activation", default="tanh", help=f"{', '.join(ACTIVATIONS)} (default tanh)")
-    p.add_argument("--optimizer", default="adam", help="adam, adamw, sgd, rmsprop, lbfgs, lm (Levenberg–Marquardt: small networks, least squares) (default adam)")
-    p.add_argument("--lr", type=float, help="learning rate (default: the optimizer's)")
-    p.add_argument("--epochs", type=int, default=500, help="at most this many epochs (default 500)")
-    p.add_argument("--batch-size", type=int, default=256, help="minibatch size (default 256)")
-    p.add_argument("--samples", type=int, default=4096, help="training points drawn from a formula (default 4096)")
-    p.add_argument("--patience", type=int, default=100, help="stop after this many epochs without improvement (default 100)")
-    p.add_argument("--target-mse", type=float, help="stop once the validation MSE is this low")
-    p.add_argument("--time-budget", type=float, help="stop after this many seconds")
-    p.add_argument("--seed", type=int, default=0, help="random seed: the same seed repeats the run bit for bit")
+    p.add_argument("--hidden", help=f"hidden layer sizes (default {_sizes(DEFAULT_HIDDEN)}{own_hidden})")
+    p.add_argument("--activation", default=DEFAULTS.activation, choices=list(ACTIVATIONS), metavar="NAME",
+                   help=f"{', '.join(ACTIVATIONS)} (default %(default)s)")
+    p.add_argument("--optimizer", default=DEFAULTS.optimizer, choices=list(OPTIMIZERS), metavar="NAME",
+                   help=f"{optimizers} (default %(default)s)")
+    p.add_argument("--lr", type=float, default=DEFAULTS.lr, help="learning rate (default: the optimizer's)")
+    p.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="at most this many epochs (default %(default)s)")
+    p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size, help="minibatch size (default %(default)s)")
+    p.add_argument("--samples", type=int, default=DEFAULTS.samples,
+                   help="training points drawn from a formula (default %(default)s)")
+    p.add_argument("--patience", type=int, default=DEFAULTS.patience,
+                   help="stop after this many epochs without improvement (default %(default)s)")
+    p.add_argument("--target-mse", type=float, default=DEFAULTS.target_mse, help="stop once the validation MSE is this low")
+    p.add_argument("--time-budget", type=float, default=DEFAULTS.time_budget, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=DEFAULTS.seed,
+                   help="random seed: the same seed repeats the run bit for bit (default %(default)s)")
     add_threads_option(p)
-    p.add_argument("--out", default="nnwork-out", help="output folder (default nnwork-out/)")
+    p.add_argument("--out", default="nnwork-out", help="output folder (default %(default)s/)")
     p.add_argument("--checkpoint", help="write a checkpoint here after every epoch")
     p.add_argument("--resume", help="continue from this checkpoint")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    from nnwork.workflow import FitSettings
-
+def _settings(args: argparse.Namespace) -> FitSettings:
+    """The FitSettings of the parsed options: each field from the option of its name."""
     try:
         hidden = None if args.hidden is None else [int(h) for h in args.hidden.split(",") if h.strip()]
     except ValueError:
@@ -63,12 +81,9 @@ def _settings(args: argparse.Namespace) -> Any:
     for name in ("epochs", "batch_size", "samples"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
-    return FitSettings(
-        formula=args.formula, domain=args.domain, csv=args.csv, x_columns=args.x_columns,
-        y_columns=args.y_columns, hidden=hidden, activation=args.activation, optimizer=args.optimizer,
-        lr=args.lr, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, samples=args.samples,
-        patience=args.patience, time_budget=args.time_budget, target_mse=args.target_mse,
-    )
+    given = vars(args)
+    values = {f.name: given[f.name] for f in fields(FitSettings) if f.name in given}
+    return FitSettings(**{**values, "hidden": hidden})
 
 
 def results_table(metrics: dict[str, Any]) -> str:
@@ -81,9 +96,9 @@ def results_table(metrics: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnwork import io
+    from nnwork.fit_files import save_fit
     from nnwork.training import TrainingDiverged
-    from nnwork.workflow import DEFAULT_TARGET, fit_function, settings_dict
+    from nnwork.workflow import fit_function
 
     settings = _settings(args)
     threads = thread_count(args)
@@ -108,15 +123,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"threads: {result.history.threads.replace('as asked', '--threads')}")
     print(results_table(result.metrics))
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    io.save(result.predictor.model, out / "model.npz", standardization=result.predictor.standardizer.to_dict(),
-            training={**settings_dict(settings), "x_names": list(result.train.x_names),
-                      "y_names": list(result.train.y_names), "domain_used": [list(d) for d in result.domain]},
-            metrics=result.metrics)
-    metrics = {**result.metrics, "description": result.description, "settings": settings_dict(settings),
-               "history": result.history.to_dict()}
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=float) + "\n")
-    written = [out / "model.npz", out / "metrics.json"]
+    written = save_fit(result, out)
     if not args.no_plots:
         try:
             from nnwork.plot.fitting import write_fit_figures

@@ -47,24 +47,18 @@ def _points(text: list[str], n_inputs: int) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnwork import data, io
+    from nnwork import data
     from nnwork import threads
-    from nnwork.workflow import Predictor
+    from nnwork.fit_files import load_predictor
 
     count = thread_count(args)
     if count is not None:
         threads.set_num_threads(count)
     try:
-        saved = io.load(args.model)
+        saved = load_predictor(args.model)
     except (ValueError, OSError) as error:
         raise UsageError(str(error)) from None
-    if saved.standardization is None:
-        raise UsageError(f"{args.model} holds no standardisation: it was not written by `nnwork fit`")
-    predictor = Predictor(saved.model, data.Standardizer.from_dict(saved.standardization))
-    training = saved.training or {}
-    n_inputs = len(saved.standardization["x_mean"])
-    x_names = list(training.get("x_names") or [f"x{i}" for i in range(1, n_inputs + 1)])
-    y_names = list(training.get("y_names") or [f"y{i}" for i in range(1, len(saved.standardization["y_mean"]) + 1)])
+    n_inputs, x_names, y_names = saved.n_inputs, saved.x_names, saved.y_names
     if args.x:
         x = _points(args.x, n_inputs)
     else:
@@ -73,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         except (ValueError, OSError) as error:
             raise UsageError(str(error)) from None
         x = points
-    prediction = predictor(x)
+    prediction = saved.predictor(x)
     columns = {name: x[:, i] for i, name in enumerate(x_names)}
     for k, name in enumerate(y_names):
         columns[name if name not in columns else f"{name}_predicted"] = prediction[:, k]

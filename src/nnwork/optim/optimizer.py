@@ -14,68 +14,15 @@ and `.grad` (an array of the same shape and dtype, or None: "no gradient, skip m
 from __future__ import annotations
 
 import copy
-import numbers
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .checks import check_grad as check_grad, check_range as check_range
 from .flat import FlatGroup
-
-Array = NDArray[Any]
-ParamGroup = dict[str, Any]
-
-
-class Param(Protocol):
-    """What an optimizer needs from a parameter."""
-
-    data: Array
-    grad: Array | None
-
-
-class ParamState:
-    """Per-parameter state dicts keyed by the parameter object itself.
-
-    Keys compare by identity (as torch's tensors do), so parameters need not be hashable.
-    Reading a missing parameter gives a new empty dict, like torch's `defaultdict(dict)`.
-
-    `version` counts the moments a state may have changed: each time one is handed out
-    (`state[p]`, `items()`, so its holder may change it) or replaced (`state[p] = ...`). A
-    flat copy of the states (see `FlatGroup`) is made again when the version has moved.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[int, tuple[Param, dict[str, Any]]] = {}
-        self.version = 0
-
-    def __getitem__(self, p: Param) -> dict[str, Any]:
-        self.version += 1
-        return self.peek(p)
-
-    def peek(self, p: Param) -> dict[str, Any]:
-        """p's state (created empty if missing), for a reader that will not change it."""
-        entry = self._entries.get(id(p))
-        if entry is None:
-            entry = self._entries[id(p)] = (p, {})
-        return entry[1]
-
-    def __setitem__(self, p: Param, value: dict[str, Any]) -> None:
-        self.version += 1
-        self._entries[id(p)] = (p, value)
-
-    def __contains__(self, p: object) -> bool:
-        return id(p) in self._entries
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __iter__(self) -> Iterator[Param]:
-        return (p for p, _ in self._entries.values())
-
-    def items(self) -> list[tuple[Param, dict[str, Any]]]:
-        self.version += 1
-        return list(self._entries.values())
+from .needs import Needs
+from .param_state import Array as Array, Param as Param, ParamGroup as ParamGroup, ParamState as ParamState
 
 
 class Optimizer:
@@ -85,7 +32,19 @@ class Optimizer:
         params: an iterable of parameters, or of dicts `{"params": [...], "lr": ..., ...}`
             (parameter groups, each with its own hyperparameters).
         defaults: the hyperparameters a group gets when it does not set them.
+
+    `needs` declares what the training loop must give `step` (see nnwork.optim.needs); the
+    default is a first-order method: gradients of minibatches, a learning rate, capturable.
+    `title` is the name messages give it.
     """
+
+    needs: ClassVar[Needs] = Needs()
+    title: ClassVar[str] = "Optimizer"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "title" not in cls.__dict__:
+            cls.title = cls.__name__
 
     def __init__(self, params: Iterable[Param] | Iterable[ParamGroup], defaults: dict[str, Any]) -> None:
         if hasattr(params, "data") or isinstance(params, (dict, set)) or not isinstance(params, Iterable):
@@ -317,29 +276,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     return value
-
-
-def check_grad(p: Param, where: str) -> None:
-    """Raise if p.grad cannot be p's gradient (wrong type, shape or dtype)."""
-    grad = p.grad
-    if not isinstance(grad, np.ndarray):
-        raise TypeError(f"the gradient of {where} must be a NumPy array or None, got {type(grad).__name__}")
-    if grad.shape != p.data.shape:
-        raise ValueError(f"the gradient of {where} has shape {grad.shape}, but the parameter has shape {p.data.shape}")
-    if grad.dtype != p.data.dtype:
-        raise TypeError(f"the gradient of {where} has dtype {grad.dtype}, but the parameter has dtype {p.data.dtype}")
-
-
-def check_range(value: Any, name: str, label: str, low: float, high: float | None = None) -> None:
-    """Raise unless `value` is a real number with low <= value (< high when high is given).
-
-    The message starts like torch's ("Invalid learning rate: -1") and names the argument.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number, got {value!r} ({type(value).__name__})")
-    if not (low <= value and (high is None or value < high)):  # NaN fails too
-        bound = f">= {low}" if high is None else f"in [{low}, {high})"
-        raise ValueError(f"Invalid {label}: {value} (`{name}` must be {bound})")
 
 
 def lerp_(start: Array, end: Array, weight: float, work: Array | None = None) -> None:
