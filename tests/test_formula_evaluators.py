@@ -194,6 +194,37 @@ def test_random_trees_evaluate_alike_on_arrays_and_on_tensors(text: str) -> None
     _assert_equal_where_finite(got, expected, text)
 
 
+def _on_torch(function: targets.FormulaFunction, args: list[Any]) -> Any:
+    """A third `apply` for the same tree, as a reference: torch's function of that name."""
+    if not any(isinstance(arg, torch.Tensor) for arg in args):
+        return function.numpy(*args)
+    return CASES[function.name][1](*[arg if isinstance(arg, torch.Tensor)
+                                     else torch.tensor(float(arg), dtype=torch.float64) for arg in args])
+
+
+@settings(max_examples=200, deadline=None)
+@given(TREES)
+def test_random_trees_on_tensors_match_torch_in_values_and_gradients(text: str) -> None:
+    formula = parse(text, n_inputs=2)
+    ours = [nw.tensor(column, requires_grad=True) for column in XY.T]
+    theirs = [torch.tensor(column, requires_grad=True) for column in XY.T]
+    with np.errstate(all="ignore"):
+        value = formula.on_tensors(*ours)
+        expected = formula.tree.evaluate(theirs, _on_torch)
+    if not isinstance(expected, torch.Tensor):  # no variable left after folding
+        return
+    value.sum().backward()
+    expected.sum().backward()
+    finite = np.isfinite(value.data) & np.isfinite(expected.detach().numpy())
+    np.testing.assert_allclose(value.data[finite], expected.detach().numpy()[finite],
+                               rtol=1e-9, atol=1e-12, err_msg=text)
+    for mine, reference in zip(ours, theirs):
+        grad = np.zeros(len(XY)) if mine.grad is None else mine.grad
+        ref = np.zeros(len(XY)) if reference.grad is None else reference.grad.numpy()
+        both = finite & np.isfinite(grad) & np.isfinite(ref)
+        np.testing.assert_allclose(grad[both], ref[both], rtol=1e-7, atol=1e-9, err_msg=text)
+
+
 # ---- descent uses the Tensor evaluator ----
 
 

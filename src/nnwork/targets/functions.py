@@ -43,17 +43,14 @@ def _numpy_relu(z: Any) -> Any:
     return np.maximum(z, 0.0)
 
 
-def _folded(pairwise: Callable[[Any, Any], Any], numpy_pairwise: np.ufunc) -> Callable[..., Any]:
-    """min or max of many arguments on Tensors: the Tensors pairwise in their order, then the
-    constant ones folded into one float64 number first (so no number becomes a Tensor alone)."""
+def _left_to_right(pairwise: Callable[[Tensor, Tensor], Tensor]) -> Callable[..., Tensor]:
+    """min or max of many arguments on Tensors: pairwise, left to right as written, so that a
+    tie splits the gradient as torch's pairwise minimum/maximum would; constant arguments
+    become Tensors of the Tensor arguments' dtype."""
 
-    def reduce(*args: Any) -> Any:
-        tensors = [a for a in args if isinstance(a, Tensor)]
-        constants = [a for a in args if not isinstance(a, Tensor)]
-        result = functools.reduce(pairwise, tensors)
-        if constants:
-            result = pairwise(result, float(functools.reduce(numpy_pairwise, constants)))
-        return result
+    def reduce(*args: Any) -> Tensor:
+        like = next(arg for arg in args if isinstance(arg, Tensor))
+        return functools.reduce(pairwise, [as_tensor(arg, like) for arg in args])
 
     return reduce
 
@@ -116,8 +113,8 @@ _TABLE = (
     FormulaFunction("atan2", np.arctan2, atan2, 2, 2),
     FormulaFunction("pow", np.power, operator.pow, 2, 2),
     FormulaFunction("hypot", np.hypot, _tensor_hypot, 2, 2),
-    FormulaFunction("min", _numpy_min, _folded(minimum, np.minimum), 2, None),
-    FormulaFunction("max", _numpy_max, _folded(maximum, np.maximum), 2, None),
+    FormulaFunction("min", _numpy_min, _left_to_right(minimum), 2, None),
+    FormulaFunction("max", _numpy_max, _left_to_right(maximum), 2, None),
 )
 FUNCTIONS: dict[str, FormulaFunction] = {function.name: function for function in _TABLE}
 
