@@ -208,13 +208,13 @@ def test_random_trees_on_tensors_match_torch_in_values_and_gradients(text: str) 
     formula = parse(text, n_inputs=2)
     ours = [nw.tensor(column, requires_grad=True) for column in XY.T]
     theirs = [torch.tensor(column, requires_grad=True) for column in XY.T]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # the backward passes too: 0/x has an infinite slope at 0
         value = formula.on_tensors(*ours)
         expected = formula.tree.evaluate(theirs, _on_torch)
-    if not isinstance(expected, torch.Tensor):  # no variable left after folding
-        return
-    value.sum().backward()
-    expected.sum().backward()
+        if not isinstance(expected, torch.Tensor):  # no variable left after folding
+            return
+        value.sum().backward()
+        expected.sum().backward()
     finite = np.isfinite(value.data) & np.isfinite(expected.detach().numpy())
     np.testing.assert_allclose(value.data[finite], expected.detach().numpy()[finite],
                                rtol=1e-9, atol=1e-12, err_msg=text)
