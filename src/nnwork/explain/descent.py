@@ -10,7 +10,8 @@ in a minimum, too large and x jumps over the minimum, back and forth, or flies a
 `classify` tells which happened from the numbers of the trajectory alone.
 
 `h` may be a Python function of Tensors (`lambda x: x**2`) or formula text ("x^4 - 3*x^2 + x",
-the grammar of `nnwork.targets`): the parsed formula is evaluated on Tensors node by node.
+the grammar of `nnwork.targets`): the parsed formula is evaluated by its Tensor evaluator,
+`Formula.on_tensors`, the same tree that `nnwork fit` evaluates on NumPy arrays.
 """
 
 from __future__ import annotations
@@ -35,72 +36,8 @@ LADDER = tuple(float(f"{m}e{k}") for k in range(-4, 2) for m in (1, 3))  # 1e-4,
 ESCAPE = 1e6  # |x| beyond this counts as diverged; the run stops there
 SETTLED = 1e-3  # converged: |h'| at the end is below this fraction of the largest |h'| seen
 
-# Differentiable versions of the formula language's functions, by the name targets.py uses.
-_LN10, _LN2 = math.log(10.0), math.log(2.0)
-_TENSOR_FUNCTIONS: dict[str, Callable[..., Tensor]] = {
-    "sin": Tensor.sin, "cos": Tensor.cos, "exp": Tensor.exp, "log": Tensor.log,
-    "sqrt": Tensor.sqrt, "abs": Tensor.abs, "tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid,
-    "relu": Tensor.relu,
-    "tan": lambda a: a.sin() / a.cos(),
-    "sinh": lambda a: (a.exp() - (-a).exp()) * 0.5,
-    "cosh": lambda a: (a.exp() + (-a).exp()) * 0.5,
-    "log10": lambda a: a.log() / _LN10,
-    "log2": lambda a: a.log() / _LN2,
-    "pow": lambda a, b: a**b,
-    "hypot": lambda a, b: (a * a + b * b) ** 0.5,
-}
-
 
 # ---- h as a function of Tensors ---------------------------------------------------------
-
-
-def _function_names() -> dict[int, str]:
-    """The name of each function object in the formula language (np.arcsin is 'arcsin')."""
-    names: dict[int, str] = {id(np.negative): "neg", id(np.power): "^"}
-    for name, (function, _, _) in targets.FUNCTIONS.items():
-        names.setdefault(id(function), name)
-    return names
-
-
-def _on_tensors(node: Any, x: Tensor, names: dict[int, str]) -> Any:
-    """Evaluate a parsed formula node on Tensor x: a Tensor, or a float where x is absent."""
-    if isinstance(node, targets._Number):
-        return float(node.value)
-    if isinstance(node, targets._Variable):
-        return x
-    if isinstance(node, targets._Chain):
-        value = _on_tensors(node.first, x, names)
-        for operator, operand in node.rest:
-            other = _on_tensors(operand, x, names)
-            if operator == "+":
-                value = value + other
-            elif operator == "-":
-                value = value - other
-            elif operator == "*":
-                value = value * other
-            else:
-                value = value / other
-        return value
-    if isinstance(node, targets._Apply):
-        args = [_on_tensors(arg, x, names) for arg in node.args]
-        if not any(isinstance(a, Tensor) for a in args):  # a constant part: plain NumPy
-            with np.errstate(all="ignore"):
-                return float(node.function(*[np.float64(a) for a in args]))
-        name = names.get(id(node.function), "?")
-        if name == "neg":
-            return -args[0]
-        if name in ("^", "pow"):
-            base, exponent = args
-            if not isinstance(base, Tensor):  # c^x = Pow(c, x)
-                return Tensor(np.asarray(base, dtype=x.dtype)) ** exponent
-            return base**exponent
-        if name not in _TENSOR_FUNCTIONS:
-            known = ", ".join(sorted(_TENSOR_FUNCTIONS))
-            raise ValueError(f"{name}() is not differentiable here: gradient descent needs h'(x), "
-                             f"and the functions with a derivative in nnwork are {known}")
-        tensors = [a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=x.dtype)) for a in args]
-        return _TENSOR_FUNCTIONS[name](*tensors)
-    raise TypeError(f"unknown formula node {type(node).__name__}")
 
 
 def tensor_function(h: str | TensorFunction | Any) -> tuple[TensorFunction, str]:
@@ -114,7 +51,7 @@ def tensor_function(h: str | TensorFunction | Any) -> tuple[TensorFunction, str]
         ops our autodiff can differentiate.
     Raises:
         ValueError for bad formula text, a formula of more than one variable, or a function
-        without a derivative here (floor, sign, min, ...).
+        whose slope is 0 wherever it has one (floor, ceil, sign).
     """
     if callable(h) and not isinstance(h, (targets.Formula, targets.Target)):
         return h, getattr(h, "__name__", "h")
@@ -125,15 +62,13 @@ def tensor_function(h: str | TensorFunction | Any) -> tuple[TensorFunction, str]
     if formula.n_inputs != 1:
         raise ValueError(f"gradient descent in 1-D needs a formula of one variable x; "
                          f"{formula.text!r} uses {', '.join(formula.variables)}")
-    tree, names = formula._tree, _function_names()
-    with np.errstate(all="ignore"):  # fail now, not mid-descent, if h has no derivative here
-        _on_tensors(tree, Tensor(np.zeros(1)), names)
-
-    def function(x: Tensor) -> Tensor:
-        value = _on_tensors(tree, x, names)
-        return value if isinstance(value, Tensor) else x * 0.0 + value  # a constant formula
-
-    return function, formula.text
+    flat = [name for name in formula.functions if targets.FUNCTIONS[name].piecewise_constant]
+    if flat:
+        useful = sorted(name for name, f in targets.FUNCTIONS.items() if not f.piecewise_constant)
+        raise ValueError(f"{flat[0]}() is not differentiable here: its slope is 0 wherever it has "
+                         "one, and gradient descent needs h'(x); the functions with a slope to "
+                         f"follow are {', '.join(useful)}")
+    return formula.on_tensors, formula.text
 
 
 def value_and_slope(h: TensorFunction, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,8 +1,8 @@
 """The catalogue of built-in targets, written as formula text for `nnwork.targets` to parse.
 
 Plain data, so that every built-in target is also an example of the formula language and
-goes through the same safe evaluator. `nnwork.targets` turns each entry into a `Target`
-(re-exported there as TARGETS); import them from there.
+goes through the same safe evaluator. `nnwork.targets.named` turns each entry into a
+`Target` (re-exported as `nnwork.targets.TARGETS`); import them from there.
 """
 
 from __future__ import annotations
