@@ -20,6 +20,7 @@ import pytest
 import nnwork as nw
 from nnwork import io, nn, towers
 from nnwork.io import ModelFileError
+from nnwork.io.tree import pack_tree, unpack_tree
 from nnwork.optim import LBFGS, SGD, Adam
 
 X = np.random.default_rng(0).uniform(-2, 2, size=(32, 2))
@@ -173,10 +174,10 @@ def test_pack_unpack_round_trips_plain_data() -> None:
         "arrays": [np.arange(3, dtype=np.int8), np.ones((2, 0)), np.array(2.0), np.array(["a", "bc"])],
         "scalars": (np.float32(0.1), np.int64(7), np.bool_(True)),
     }
-    packed, arrays = io._pack(tree, "state")
+    packed, arrays = pack_tree(tree, "state")
     assert sorted(arrays) == ["state/0", "state/1", "state/2", "state/3"]
     text = json.dumps(packed)
-    back = io._unpack(json.loads(text), arrays, used := set())
+    back = unpack_tree(json.loads(text), arrays, used := set())
     assert used == set(arrays)
     assert back["ints"] == {0: "zero", 1: (1, 2), -3: None, 2.5: True} and back["tag"] == {"$array": "not one"}
     assert back["big"] == tree["big"] and back["floats"][:1] == [math.pi]
@@ -199,14 +200,14 @@ def test_pack_unpack_round_trips_plain_data() -> None:
 )
 def test_pack_rejects_non_plain_data_naming_the_key_path(tree: Any, match: str) -> None:
     with pytest.raises(TypeError, match=match):
-        io._pack(tree, "state")
+        pack_tree(tree, "state")
 
 
 def test_pack_rejects_cycles() -> None:
     loop: list[Any] = [1]
     loop.append(loop)
     with pytest.raises(ValueError, match="contains itself"):
-        io._pack({"loop": loop}, "state")
+        pack_tree({"loop": loop}, "state")
 
 
 # ---- checkpoints -------------------------------------------------------------------------------
