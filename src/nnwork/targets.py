@@ -1,5 +1,8 @@
 """Targets: formula text turned into a safe, vectorised NumPy function, plus named test functions.
 
+Longer than 300 lines: the tokenizer, the parser and the evaluator are one small language,
+read together.
+
 A target G is the function a network learns to imitate. Type it as text
 (`parse("sin(x)*cos(y)")`) or pick it by name (`get_target("franke")`); `resolve` does either.
 

@@ -1,5 +1,8 @@
 """Tensor: a NumPy array that remembers the op that made it, so gradients can flow back.
 
+Longer than 300 lines: the Tensor's whole PyTorch-named surface (each method a one-line
+dispatch to an op) lives on the one class, as in torch.
+
 Reverse-mode automatic differentiation in one file. Each differentiable op is a small
 `Function` subclass (in `ops.py`) with a `forward` on arrays and a `backward` that turns the
 gradient of its output into gradients of its inputs. `Function.apply` does all the graph

@@ -1,5 +1,7 @@
 """Backpropagation made visible: every chain-rule factor of ∂L/∂θ for one sample.
 
+Longer than 300 lines: the walk and the report it prints explain one idea together.
+
 The forward pass records a tape: every Tensor remembers the op (`Function`) that made it and
 that op's `parents`. Backpropagation walks the tape backwards from L and at every node applies
 
