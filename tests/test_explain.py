@@ -177,15 +177,20 @@ def test_one_gradient_step():
 
 
 def test_figures_render_without_a_display(tmp_path, monkeypatch):
+    from nnwork.explain.descent_view import descent_panels
+    from nnwork.plot import save_figure
     from nnwork.plot.explain import descent_figure, step_figure
     from nnwork.plot.graph import graph_figure
 
     monkeypatch.delenv("DISPLAY", raising=False)
     paths = [
-        descent_figure(compare_learning_rates("x^2", 3.0, (0.01, 0.3, 1.05)), tmp_path / "d.png"),
-        descent_figure(compare_learning_rates(QUARTIC, -2.0, (0.25,)), tmp_path / "diverged.png"),
-        graph_figure(walk_backprop(nw.nn.MLP([2, 3, 1], generator=0), [0.1, 0.2], [0.3]), tmp_path / "g.png"),
-        step_figure(gradient_step()[1], tmp_path / "s.png"),
+        save_figure(descent_figure(descent_panels(compare_learning_rates("x^2", 3.0, (0.01, 0.3, 1.05)))),
+                    tmp_path / "d.png"),
+        save_figure(descent_figure(descent_panels(compare_learning_rates(QUARTIC, -2.0, (0.25,)))),
+                    tmp_path / "diverged.png"),
+        save_figure(graph_figure(walk_backprop(nw.nn.MLP([2, 3, 1], generator=0), [0.1, 0.2], [0.3])),
+                    tmp_path / "g.png"),
+        save_figure(step_figure(gradient_step()[1]), tmp_path / "s.png"),
     ]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -20,6 +20,7 @@ import pytest
 import nnwork as nw
 from nnwork import io, limits, nn, towers
 from nnwork.io import ModelFileError
+from nnwork.io.tree import pack_tree, unpack_tree
 from nnwork.optim import LBFGS, SGD, Adam
 
 X = np.random.default_rng(0).uniform(-2, 2, size=(32, 2))
@@ -165,6 +166,63 @@ def test_registered_custom_module_round_trips(tmp_path: Path) -> None:
     assert io.architecture(loaded)["modules"][0] == {"type": "test_io.Scale", "n": 2}
 
 
+def test_a_module_type_that_describes_itself_saves_and_loads_with_no_io_edit(tmp_path: Path) -> None:
+    from nnwork.nn.config import Fields, reserve_parameters
+
+    class Shift(nn.Module, architecture="test_io.Shift"):
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n = n
+            self.offset = nn.Parameter(np.zeros(n), dtype=np.float64)
+
+        def forward(self, x: Any) -> Any:
+            return x + self.offset
+
+        def config(self) -> dict[str, Any]:
+            return {"n": self.n}
+
+        @classmethod
+        def from_config(cls, fields: dict[str, Any]) -> Shift:
+            n = Fields(fields, "Shift", ("n",)).positive_int("n")
+            reserve_parameters(n, "Shift")
+            return cls(n)
+
+    class Cube(nn.Module):  # neither config nor from_config: not a module type
+        def forward(self, x: Any) -> Any:
+            return x * x * x
+
+    model = nn.Sequential(Shift(2), nn.Tanh())
+    model[0].offset.data[:] = [0.25, -1.5]
+    loaded = io.load(io.save(model, tmp_path / "m.npz")).model
+    assert outputs(loaded).tobytes() == outputs(model).tobytes()
+    assert io.architecture(loaded)["modules"][0] == {"type": "test_io.Shift", "n": 2}
+    with pytest.raises(ValueError, match=r"Shift architecture: `n` must be a positive integer, got 0"):
+        io.build({"type": "test_io.Shift", "n": 0})
+    with pytest.raises(ValueError, match=r"Shift needs 1,000,000 parameter values, but only 10 remain"):
+        io.build({"type": "test_io.Shift", "n": 10**6}, max_parameters=10)
+    with pytest.raises(TypeError, match="cannot describe a .*Cube"):
+        io.architecture(Cube())
+
+    class Shifted(Shift):  # inherits from_config, but may compute something else: not registered
+        pass
+
+    with pytest.raises(TypeError, match="cannot describe a .*Shifted"):
+        io.architecture(Shifted(2))
+
+
+def test_activation_subclasses_register_themselves_and_names_stay_unique() -> None:
+    class Cubic(nn.activations.Activation):
+        function = staticmethod(lambda x: x * x * x)
+
+    assert io.architecture(Cubic()) == {"type": "Cubic"} and type(io.build({"type": "Cubic"})) is Cubic
+    with pytest.raises(ValueError, match=r"Cubic architecture: unknown fields \['power'\]"):
+        io.build({"type": "Cubic", "power": 3})
+    with pytest.raises(ValueError, match="the architecture name 'Tanh' is already taken"):
+        class Tanh(nn.activations.Activation):  # noqa: F841 - another class under a taken name
+            pass
+    assert io.architecture(nn.Tanh()) == {"type": "Tanh"} and type(io.build({"type": "Tanh"})) is nn.Tanh
+
+
 # ---- the generic tree packing --------------------------------------------------------------------
 def test_pack_unpack_round_trips_plain_data() -> None:
     tree = {
@@ -173,10 +231,10 @@ def test_pack_unpack_round_trips_plain_data() -> None:
         "arrays": [np.arange(3, dtype=np.int8), np.ones((2, 0)), np.array(2.0), np.array(["a", "bc"])],
         "scalars": (np.float32(0.1), np.int64(7), np.bool_(True)),
     }
-    packed, arrays = io._pack(tree, "state")
+    packed, arrays = pack_tree(tree, "state")
     assert sorted(arrays) == ["state/0", "state/1", "state/2", "state/3"]
     text = json.dumps(packed)
-    back = io._unpack(json.loads(text), arrays, used := set())
+    back = unpack_tree(json.loads(text), arrays, used := set())
     assert used == set(arrays)
     assert back["ints"] == {0: "zero", 1: (1, 2), -3: None, 2.5: True} and back["tag"] == {"$array": "not one"}
     assert back["big"] == tree["big"] and back["floats"][:1] == [math.pi]
@@ -199,14 +257,14 @@ def test_pack_unpack_round_trips_plain_data() -> None:
 )
 def test_pack_rejects_non_plain_data_naming_the_key_path(tree: Any, match: str) -> None:
     with pytest.raises(TypeError, match=match):
-        io._pack(tree, "state")
+        pack_tree(tree, "state")
 
 
 def test_pack_rejects_cycles() -> None:
     loop: list[Any] = [1]
     loop.append(loop)
     with pytest.raises(ValueError, match="contains itself"):
-        io._pack({"loop": loop}, "state")
+        pack_tree({"loop": loop}, "state")
 
 
 # ---- checkpoints -------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ from nnwork.functional import selu as selu
 from nnwork.tensor import Tensor as Tensor, float32 as float32, float64 as float64
 from nnwork.tensor import tensor as tensor
 from nnwork import functional as functional, nn as nn
+from nnwork import towers as towers  # its module types register themselves: a tower file loads
 
-__version__ = "0.1.0"
+from nnwork.version import __version__ as __version__
 
 # Imported on first use, so that `import nnwork` stays quick: name -> (module, attribute).
 _LAZY = {

@@ -12,19 +12,13 @@ import os
 import sys
 from typing import Sequence
 
+from nnwork.commands import RunFailed, UsageError
+
 COMMANDS = ("fit", "predict", "info", "towers", "explain", "tour")
 DEFAULT_COMMAND = "fit"
 # Options whose values often start with "-" (`--domain -3:3,-3:3`, `--x -1,2`), which argparse
 # would otherwise take for an option of their own.
 SIGNED_VALUE_OPTIONS = ("--domain", "--x")
-
-
-class UsageError(ValueError):
-    """Bad usage or input: reported in one line with exit code 2."""
-
-
-class RunFailed(RuntimeError):
-    """A run that started and failed (e.g. diverged): exit code 1."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from nnwork import __version__
+    from nnwork.version import __version__
 
     return __version__
 

@@ -1,8 +1,17 @@
-"""The subcommands of `nnwork`, one module each (see nnwork.cli)."""
+"""The subcommands of `nnwork`, one module each (see nnwork.cli), and what they share: the two
+errors that decide the exit code, and the --threads option."""
 
 from __future__ import annotations
 
 from typing import Any
+
+
+class UsageError(ValueError):
+    """Bad usage or input: reported in one line with exit code 2."""
+
+
+class RunFailed(RuntimeError):
+    """A run that started and failed (e.g. diverged): exit code 1."""
 
 
 def r_squared(value: float | None) -> str:
@@ -18,7 +27,6 @@ def add_threads_option(parser: Any) -> None:
 
 def thread_count(args: Any) -> int | None:
     """The --threads value, checked (None when not given)."""
-    from nnwork.cli import UsageError
     from nnwork.threads import MAX_THREADS
 
     text = getattr(args, "threads", None)

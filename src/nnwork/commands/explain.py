@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from nnwork.cli import UsageError
+from nnwork.commands import UsageError
 
 EXAMPLES = """examples:
   nnwork explain descent                        # three learning rates on x^4 - 3*x^2 + x
@@ -91,9 +91,11 @@ def _descent(args: argparse.Namespace) -> int:
         print("\n(learning rates tried: " + ", ".join(f"{lr:g}" for lr in gd.LADDER) +
               "; shown: one of each kind found)")
     if not args.no_plot:
+        from nnwork.explain.descent_view import descent_panels
+        from nnwork.plot import save_figure
         from nnwork.plot.explain import descent_figure
 
-        print(f"\nwrote {descent_figure(runs, Path(args.out) / 'descent.png')}")
+        print(f"\nwrote {save_figure(descent_figure(descent_panels(runs)), Path(args.out) / 'descent.png')}")
     return 0
 
 
@@ -138,13 +140,14 @@ def _backprop(args: argparse.Namespace, walk_too: bool) -> int:
         raise UsageError(str(error)) from None
     print(report.format())
     if not args.no_plot:
+        from nnwork.plot import save_figure
         from nnwork.plot.explain import step_figure
 
-        written = [step_figure(report, Path(args.out) / "step.png")]
+        written = [save_figure(step_figure(report), Path(args.out) / "step.png")]
         if walk is not None:
             from nnwork.plot.graph import graph_figure
 
-            written.insert(0, graph_figure(walk, Path(args.out) / "backprop.png"))
+            written.insert(0, save_figure(graph_figure(walk), Path(args.out) / "backprop.png"))
         print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
 

@@ -8,7 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from nnwork.cli import RunFailed, UsageError
+from nnwork.commands import RunFailed, UsageError
 from nnwork.commands import add_threads_option, r_squared, thread_count
 from nnwork.commands.progress import ProgressBar
 from nnwork.fit_settings import DEFAULT_HIDDEN, DEFAULT_TARGET, FitSettings
@@ -126,10 +126,13 @@ def run(args: argparse.Namespace) -> int:
     written = save_fit(result, out)
     if not args.no_plots:
         try:
-            from nnwork.plot.fitting import write_fit_figures
+            from nnwork.plot import save_figure
+            from nnwork.plot.fitting import comparison, loss_curve
 
-            written += write_fit_figures(out, result.predictor, result.domain, result.history, result.target,
-                                         (result.train.x, result.train.y), result.description)
+            figures = {"loss.png": loss_curve(result.history.train_loss, result.history.validation_loss),
+                       "fit.png": comparison(result.predictor, result.domain, result.target,
+                                             (result.train.x, result.train.y), result.description)}
+            written += [save_figure(figure, out / name) for name, figure in figures.items()]
         except ImportError as error:  # the fit itself is saved; only the pictures are missing
             print(f"no figures: {error}")
     print("wrote " + ", ".join(str(p) for p in written))

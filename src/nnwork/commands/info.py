@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from nnwork.cli import UsageError
+from nnwork.commands import UsageError
 from nnwork.commands import r_squared
 
 EXAMPLES = """example:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nnwork.cli import UsageError
+from nnwork.commands import UsageError
 from nnwork.commands import add_threads_option, thread_count
 
 EXAMPLES = """examples:

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from typing import Any
 
-from nnwork.cli import UsageError
+from nnwork.commands import UsageError
 
 EXAMPLES = """examples:
   nnwork tour                         # English, into nnwork-tour/

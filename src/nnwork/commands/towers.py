@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from nnwork.cli import UsageError
+from nnwork.commands import UsageError
 
 EXAMPLES = """examples:
   nnwork towers                                 # the article's towers, the leak and the tiling figures
@@ -79,6 +79,7 @@ def _approximate(args: argparse.Namespace, out: Path) -> int:
     from nnwork.plot import towers as figures
     from nnwork.towers import approximate
     from nnwork.towers.approximation import estimate_variation, evaluate, measuring_points, net_values
+    from nnwork.towers.views import approximation_view
 
     G, domain = _target(args)
     d = len(domain)
@@ -104,7 +105,7 @@ def _approximate(args: argparse.Namespace, out: Path) -> int:
     print(report)
     try:  # G may still fail on the plotting grid, e.g. 1/x exactly at 0
         if d <= 2:
-            drawn = figures.approximation_figures(G, net, domain)
+            drawn = figures.approximation_figures(approximation_view(G, net, domain))
         else:
             points = measuring_points(net)[0]
             sample = points[np.random.default_rng(0).permutation(len(points))[:20_000]]
@@ -121,6 +122,7 @@ def _article(out: Path) -> int:
     from nnwork.plot import save_figure
     from nnwork.plot import towers as figures
     from nnwork.towers import arm_leak, original_tower, tower
+    from nnwork.towers.views import article_surfaces, leak_view, tiling_view
 
     article = original_tower()
     leak = arm_leak(article)
@@ -128,8 +130,8 @@ def _article(out: Path) -> int:
     print(f"the article's tower σ(30(z − 1.1)) keeps {leak:.4f} of its height on its arms ({leak:.1%}): "
           f"σ(30·(1 − 1.1)) = σ(−3)")
     print(f"with the threshold d − ½ = 1.5 the arms keep {fair:.2g}, σ(−15)")
-    drawn = {"tower": figures.original_tower_figure(), "four_towers": figures.four_towers_figure(),
-             "leak": figures.leak_figure(article), "tiling": figures.tiling_figure()}
+    drawn = {name: figures.surface_figure(*surface) for name, surface in article_surfaces().items()}
+    drawn.update(leak=figures.leak_figure(leak_view(article)), tiling=figures.tiling_figure(tiling_view()))
     for name, fig in drawn.items():
         print(f"wrote {save_figure(fig, out / f'{name}.png')}")
     return 0

@@ -1,5 +1,8 @@
 """Backpropagation made visible: every chain-rule factor of ∂L/∂θ for one sample.
 
+Longer than 300 lines: what the walk reports (Row, Visit, ...), the walk itself and its text
+are one explanation, read top to bottom.
+
 The forward pass records a tape: every Tensor remembers the op that made it (`grad_fn`) and
 that op's `parents`. Backpropagation walks the tape backwards from L and at every node applies
 
@@ -13,9 +16,6 @@ the value, the gradient arriving from above, the local derivative towards each p
 their product, the gradient passed down. Local derivatives come from the ops' own `backward`
 (fed a one-hot gradient), never from formulas typed in here, so what is printed is what the
 engine computes. Every ∂L/∂θ is then compared with a central finite difference.
-
-Over 300 lines for one reason: what the walk reports (Row, Visit, ...), the walk itself and its
-text are one explanation, read top to bottom.
 """
 
 from __future__ import annotations

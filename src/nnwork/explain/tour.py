@@ -4,7 +4,8 @@
     → gradient descent in 1-D → backpropagation → one step downhill → training a network to fit G
 
 `run_tour(out, lang)` computes every step with the library itself (nothing is pre-drawn),
-writes one PNG per step and `tour.html`, a single self-contained page showing them in order.
+has `nnwork.plot` draw each one, writes one PNG per step (the names are the tour's) and
+`tour.html`, a single self-contained page showing them in order.
 The texts exist in English and Chinese (`tour_text.py`); the figures are the same for both.
 """
 
@@ -48,6 +49,12 @@ class TourResult:
     seconds: float
 
 
+def _save(figure: Any, path: Path) -> Path:
+    from nnwork.plot import save_figure
+
+    return save_figure(figure, path, dpi=DPI)
+
+
 def _g(x: np.ndarray) -> np.ndarray:
     from nnwork.targets import parse
 
@@ -63,7 +70,7 @@ def _model_step(out: Path) -> tuple[Path, dict[str, Any]]:
         for seed in (1, 2, 3):
             net = MLP([1, 16, 16, 1], "tanh", generator=seed, dtype=np.float64)
             models.append(net(Tensor(x[:, None])).data[:, 0])
-    return functions_figure(x, _g(x), models, out / "01_model.png", label=f"G(x) = {TARGET}", dpi=DPI), {}
+    return _save(functions_figure(x, _g(x), models, label=f"G(x) = {TARGET}"), out / "01_model.png"), {}
 
 
 def _network_step(out: Path) -> tuple[Path, dict[str, Any]]:
@@ -75,7 +82,7 @@ def _network_step(out: Path) -> tuple[Path, dict[str, Any]]:
     X, Y = np.meshgrid(axis, axis)
     with no_grad():
         Z = net(Tensor(np.column_stack([X.ravel(), Y.ravel()]))).data.reshape(X.shape)
-    path = network_figure(walk, (X, Y, Z), out / "02_network.png", dpi=DPI)
+    path = _save(network_figure(walk, (X, Y, Z)), out / "02_network.png")
     return path, {"n_params": net.num_parameters(), "x1": f"{DEFAULT_X[0]:g}", "x2": f"{DEFAULT_X[1]:g}"}
 
 
@@ -90,7 +97,7 @@ def _towers_step(out: Path) -> tuple[Path, dict[str, Any]]:
         one = towers.original_tower()(points).data.reshape(X.shape)
         four = towers.original_four_towers()(points).data.reshape(X.shape)
     surfaces = [("one tower: 5 sigmoid neurons", X, Y, one), ("four towers added: 20 neurons", X, Y, four)]
-    return surfaces_figure(surfaces, out / "03_towers.png", dpi=DPI), {}
+    return _save(surfaces_figure(surfaces), out / "03_towers.png"), {}
 
 
 def _loss_step(out: Path) -> tuple[Path, dict[str, Any]]:
@@ -105,10 +112,11 @@ def _loss_step(out: Path) -> tuple[Path, dict[str, Any]]:
     grad = next(p.backprop for p in walk.parameters if p.name == "f5.bias")
     fields = {"yhat": f"{walk.prediction[0]:.4g}", "y": f"{walk.y[0]:g}", "loss": f"{walk.loss:.4g}",
               "grad": f"{grad:.4g}"}
-    return loss_figure(walk, curve, "f5.bias", out / "04_loss.png", dpi=DPI), fields
+    return _save(loss_figure(walk, curve, "f5.bias"), out / "04_loss.png"), fields
 
 
 def _descent_step(out: Path, lang: str) -> tuple[Path, dict[str, Any]]:
+    from nnwork.explain.descent_view import descent_panels
     from nnwork.plot.explain import descent_figure
 
     runs = gd.compare_learning_rates(gd.DEFAULT_FUNCTION, gd.DEFAULT_X0, gd.DEFAULT_LEARNING_RATES, gd.DEFAULT_STEPS)
@@ -116,14 +124,14 @@ def _descent_step(out: Path, lang: str) -> tuple[Path, dict[str, Any]]:
     for i, run in enumerate(runs):
         fields[f"lr{i}"] = f"{run.lr:g}"
         fields[f"v{i}"] = VERDICTS[lang][gd.classify(run)]
-    return descent_figure(runs, out / "05_descent.png", dpi=DPI), fields
+    return _save(descent_figure(descent_panels(runs)), out / "05_descent.png"), fields
 
 
 def _backprop_step(out: Path) -> tuple[Path, dict[str, Any]]:
     from nnwork.plot.graph import graph_figure
 
     walk = walk_backprop(default_network(), DEFAULT_X, DEFAULT_Y)
-    path = graph_figure(walk, out / "06_backprop.png", dpi=DPI)
+    path = _save(graph_figure(walk), out / "06_backprop.png")
     return path, {"n_params": len(walk.parameters), "diff": f"{max(walk.max_difference, 1e-16):.0e}"}
 
 
@@ -132,7 +140,7 @@ def _step_step(out: Path) -> tuple[Path, dict[str, Any]]:
 
     _, report = gradient_step(default_network(), DEFAULT_X, DEFAULT_Y)
     fields = {"lr": f"{report.lr:g}", "before": f"{report.loss_before:.4g}", "after": f"{report.loss_after:.4g}"}
-    return step_figure(report, out / "07_step.png", dpi=DPI), fields
+    return _save(step_figure(report), out / "07_step.png"), fields
 
 
 def _fit_step(out: Path) -> tuple[Path, dict[str, Any]]:
@@ -144,8 +152,8 @@ def _fit_step(out: Path) -> tuple[Path, dict[str, Any]]:
     seconds = time.perf_counter() - started
     x = np.linspace(*DOMAIN, 400)
     prediction = result.predictor(x[:, None])[:, 0]
-    path = fit_figure(x, _g(x), prediction, result.history.train_loss, out / "08_fit.png",
-                      label=f"G(x) = {TARGET}", dpi=DPI)
+    path = _save(fit_figure(x, _g(x), prediction, result.history.train_loss, label=f"G(x) = {TARGET}"),
+                 out / "08_fit.png")
     sizes = result.predictor.model.sizes
     fields = {"arch": "-".join(map(str, sizes)) + " tanh", "params": result.metrics["parameters"],
               "samples": FIT["samples"], "target": TARGET, "epochs": result.history.epochs,

@@ -15,4 +15,3 @@ from nnwork.io.model_file import Checkpoint as Checkpoint, LoadedModel as Loaded
 from nnwork.io.model_file import ModelFileError as ModelFileError, load as load
 from nnwork.io.model_file import load_checkpoint as load_checkpoint, save as save
 from nnwork.io.model_file import save_checkpoint as save_checkpoint
-from nnwork.io.tree import _pack as _pack, _unpack as _unpack

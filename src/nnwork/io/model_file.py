@@ -1,5 +1,8 @@
 """Model files and checkpoints: one `.npz` format that never executes code (docs/model-format.md).
 
+Longer than 300 lines: writing and reading are one format, side by side, so that every
+check on reading faces the write it checks.
+
 A file is a zip of `.npy` entries: `header` (the UTF-8 bytes of a JSON document, as uint8),
 `param/<dotted name>` for each parameter, and for checkpoints `optimizer/<n>` and `state/<n>`
 for the arrays of the optimizer state and of the user's state. Files are written atomically
@@ -23,8 +26,9 @@ import numpy as np
 from nnwork import limits
 from nnwork.io.architecture import architecture, build, is_registered
 from nnwork.atomic import atomic_write
-from nnwork.io.tree import _pack, _unpack, to_json
+from nnwork.io.tree import pack_tree, to_json, unpack_tree
 from nnwork.nn.module import Module
+from nnwork.version import __version__
 
 FORMAT = "nnwork-model"
 FORMAT_VERSION = 1
@@ -100,13 +104,13 @@ def save_checkpoint(
     if optimizer is not None:
         if not callable(getattr(optimizer, "state_dict", None)):
             raise TypeError(f"`optimizer` must have a state_dict() method, got {type(optimizer).__name__}")
-        tree, optimizer_arrays = _pack(optimizer.state_dict(), "optimizer")
+        tree, optimizer_arrays = pack_tree(optimizer.state_dict(), "optimizer")
         header["optimizer"] = {"type": type(optimizer).__name__, "state_dict": tree}
         arrays.update(optimizer_arrays)
     if state is not None:
         if not isinstance(state, dict):
             raise TypeError(f"`state` must be a dict or None, got {type(state).__name__}")
-        header["state"], state_arrays = _pack(state, "state")
+        header["state"], state_arrays = pack_tree(state, "state")
         arrays.update(state_arrays)
     return _write(path, header, arrays)
 
@@ -121,10 +125,8 @@ def _parameters(model: Module) -> dict[str, np.ndarray]:
 
 
 def _header(kind: str, arch: dict[str, Any] | None, *metadata: Any) -> dict[str, Any]:
-    import nnwork  # here, not at the top: nnwork/__init__ may be importing this module
-
-    header = {"format": FORMAT, "format_version": FORMAT_VERSION,
-              "nnwork_version": getattr(nnwork, "__version__", "unknown"), "kind": kind, "architecture": arch}
+    header = {"format": FORMAT, "format_version": FORMAT_VERSION, "nnwork_version": __version__, "kind": kind,
+              "architecture": arch}
     for name, value in zip(METADATA, metadata):
         if value is not None and not isinstance(value, dict):
             raise TypeError(f"`{name}` must be a dict of JSON data or None, got {type(value).__name__}")
@@ -322,7 +324,7 @@ class _Contents:
             tree = tree["state_dict"]
         try:
             own = {k: v for k, v in arrays.items() if k.startswith(f"{key}/")}
-            return _unpack(tree, own, used, key)
+            return unpack_tree(tree, own, used, key)
         except (ValueError, RecursionError) as exc:
             return self.fail(f"its {key} cannot be read: {exc}", exc)
 

@@ -2,8 +2,8 @@
 
 Optimizer state, a user's checkpoint `state` (epoch, history, a Generator's state) and the
 metadata of a model file are trees of dicts, lists, tuples, numbers, strings, None and NumPy
-arrays. `_pack` splits such a tree into a JSON-able tree and the arrays it held, which go into
-the `.npz` as entries of their own; `_unpack` puts it back together. JSON keeps what matters
+arrays. `pack_tree` splits such a tree into a JSON-able tree and the arrays it held, which go into
+the `.npz` as entries of their own; `unpack_tree` puts it back together. JSON keeps what matters
 exactly: Python ints of any size (a PCG64 state is 128-bit), floats (`repr` round-trips, and
 Python's json writes NaN/Infinity), strings. What JSON has no word for becomes a small tagged
 object, an object with exactly one of these keys:
@@ -23,7 +23,7 @@ import numpy as np
 TAGS = ("$array", "$tuple", "$dict")
 
 
-def _pack(tree: Any, prefix: str) -> tuple[Any, dict[str, np.ndarray]]:
+def pack_tree(tree: Any, prefix: str) -> tuple[Any, dict[str, np.ndarray]]:
     """Split `tree` into (a JSON-able tree, {npz entry name: array}); entries are `prefix/<n>`.
 
     NumPy scalars become Python numbers. Anything else that is not plain data (an object, a
@@ -85,15 +85,15 @@ def _scalar(value: np.generic, where: str) -> bool | int | float:
     raise TypeError(f"cannot save {where}: NumPy scalar of dtype {value.dtype} is not a bool, int or float")
 
 
-def _unpack(tree: Any, arrays: dict[str, np.ndarray], used: set[str], where: str = "") -> Any:
-    """The inverse of `_pack`. Each "$array" must name an entry of `arrays` not used before;
+def unpack_tree(tree: Any, arrays: dict[str, np.ndarray], used: set[str], where: str = "") -> Any:
+    """The inverse of `pack_tree`. Each "$array" must name an entry of `arrays` not used before;
     the names used are added to `used`. Malformed trees raise ValueError naming the path."""
     if isinstance(tree, list):
-        return [_unpack(v, arrays, used, f"{where}[{i}]") for i, v in enumerate(tree)]
+        return [unpack_tree(v, arrays, used, f"{where}[{i}]") for i, v in enumerate(tree)]
     if not isinstance(tree, dict):
         return tree  # JSON scalars are already plain data
     if len(tree) != 1 or next(iter(tree)) not in TAGS:
-        return {k: _unpack(v, arrays, used, f"{where}[{k!r}]") for k, v in tree.items()}
+        return {k: unpack_tree(v, arrays, used, f"{where}[{k!r}]") for k, v in tree.items()}
     tag, body = next(iter(tree.items()))
     if tag == "$array":
         if not isinstance(body, str) or body not in arrays:
@@ -105,14 +105,14 @@ def _unpack(tree: Any, arrays: dict[str, np.ndarray], used: set[str], where: str
     if not isinstance(body, list):
         raise ValueError(f"{where or 'the tree'}: {tag} must hold a list, got {type(body).__name__}")
     if tag == "$tuple":
-        return tuple(_unpack(v, arrays, used, f"{where}[{i}]") for i, v in enumerate(body))
+        return tuple(unpack_tree(v, arrays, used, f"{where}[{i}]") for i, v in enumerate(body))
     result = {}
     for pair in body:
         if not (isinstance(pair, list) and len(pair) == 2) or isinstance(pair[0], (list, dict)):
             raise ValueError(
                 f"{where or 'the tree'}: each $dict item must be a [scalar key, value] pair, got {pair!r:.80}"
             )
-        result[pair[0]] = _unpack(pair[1], arrays, used, f"{where}[{pair[0]!r}]")
+        result[pair[0]] = unpack_tree(pair[1], arrays, used, f"{where}[{pair[0]!r}]")
     return result
 
 
@@ -128,4 +128,4 @@ def to_json(value: Any, where: str) -> Any:
         return {str(k): to_json(v, f"{where}[{k!r}]") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_json(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    return _pack(value, where)[0]  # a scalar (or an object array): checked the same way
+    return pack_tree(value, where)[0]  # a scalar (or an object array): checked the same way

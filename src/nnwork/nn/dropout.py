@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nnwork.layer_functions import check_probability, dropout
+from nnwork.nn.config import Fields
 from nnwork.nn.module import Module
 from nnwork.tensor import Tensor
 
@@ -25,3 +28,10 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+    def config(self) -> dict[str, Any]:
+        return {"p": self.p}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Dropout:
+        return cls(float(Fields(fields, "Dropout", ("p",)).number("p", 0.0, 1.0)))

@@ -1,15 +1,21 @@
-"""Fully connected networks: Linear layers, activation modules, Sequential and MLP."""
+"""Fully connected networks: Linear layers, Sequential and MLP (activations: nn/activations.py).
+
+Each module type describes itself (`config()`, and `from_config()` which checks its untrusted
+fields: see nnwork.nn.config), so every one of them can be saved and loaded.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
 from nnwork import functional as F
 from nnwork import rng
+from nnwork.nn.activations import ACTIVATIONS, activation_module
+from nnwork.nn.config import Fields, build, describe, dtype_name, reserve_parameters
 from nnwork.nn.module import Module, Parameter, pack_parameters
-from nnwork.tensor import Tensor, real_number
+from nnwork.tensor import Tensor
 
 INITS = ("xavier", "he")
 
@@ -60,141 +66,19 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         return F.linear(x, self.weight, self.bias)
 
+    def config(self) -> dict[str, Any]:
+        return {"in_features": self.in_features, "out_features": self.out_features, "bias": self.bias is not None,
+                "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Linear:
+        f = Fields(fields, "Linear", ("in_features", "out_features", "bias", "dtype"))
+        n_in, n_out, bias = f.positive_int("in_features"), f.positive_int("out_features"), f.flag("bias")
+        reserve_parameters(n_in * n_out + (n_out if bias else 0), "Linear")
+        return cls(n_in, n_out, bias=bias, generator=0, dtype=f.dtype())
+
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-
-
-class Activation(Module):
-    """An activation function as a module (no parameters), so it can sit in a Sequential."""
-
-    function: Callable[[Tensor], Tensor] = staticmethod(F.identity)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return type(self).function(x)
-
-
-class Sigmoid(Activation):
-    function = staticmethod(F.sigmoid)
-
-
-class Tanh(Activation):
-    function = staticmethod(F.tanh)
-
-
-class ReLU(Activation):
-    function = staticmethod(F.relu)
-
-
-class Identity(Activation):
-    function = staticmethod(F.identity)
-
-
-class LeakyReLU(Module):
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        super().__init__()
-        self.negative_slope = float(negative_slope)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
-
-
-class Softplus(Module):
-    """ln(1 + e^βx)/β, and x where βx > threshold (as torch.nn.Softplus)."""
-
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__()
-        self.beta, self.threshold = real_number(beta, "beta"), real_number(threshold, "threshold")
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.softplus(x, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
-
-
-class GELU(Module):
-    """x·Φ(x); approximate="tanh" for the tanh formula (as torch.nn.GELU)."""
-
-    def __init__(self, approximate: str = "none") -> None:
-        super().__init__()
-        if approximate not in F.GELU_APPROXIMATIONS:
-            raise ValueError(f"`approximate` must be one of {F.GELU_APPROXIMATIONS}, got {approximate!r}")
-        self.approximate = approximate
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.gelu(x, self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
-
-
-class ELU(Module):
-    """x for x > 0, else α(eˣ − 1) (as torch.nn.ELU)."""
-
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
-        self.alpha = real_number(alpha, "alpha")
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.elu(x, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class Hardtanh(Module):
-    """x clamped to [min_val, max_val] (as torch.nn.Hardtanh)."""
-
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
-        super().__init__()
-        self.min_val, self.max_val = real_number(min_val, "min_val"), real_number(max_val, "max_val")
-        if self.min_val > self.max_val:
-            raise ValueError(f"`min_val` ({min_val}) cannot be greater than `max_val` ({max_val})")
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val)
-
-    def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
-
-
-class SiLU(Activation):
-    function = staticmethod(F.silu)
-
-
-class SELU(Activation):
-    function = staticmethod(F.selu)
-
-
-class LogSigmoid(Activation):
-    function = staticmethod(F.logsigmoid)
-
-
-ACTIVATIONS: dict[str, type[Module]] = {
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "softplus": Softplus,
-    "identity": Identity,
-    "gelu": GELU,
-    "silu": SiLU,
-    "elu": ELU,
-    "selu": SELU,
-    "logsigmoid": LogSigmoid,
-    "hardtanh": Hardtanh,
-}
-
-
-def activation_module(name: str | None) -> Module:
-    """The activation module called `name` (None means identity)."""
-    key = "identity" if name is None else name
-    if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
-    return ACTIVATIONS[key]()
 
 
 class Sequential(Module):
@@ -220,6 +104,16 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+    def config(self) -> dict[str, Any]:
+        return {"modules": [describe(module) for module in self]}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Sequential:
+        modules = Fields(fields, "Sequential", ("modules",)).raw("modules")
+        if not isinstance(modules, list):
+            raise ValueError(f"Sequential architecture: `modules` must be a list, got {modules!r:.50}")
+        return cls(*[build(child) for child in modules])
 
 
 class MLP(Sequential):
@@ -259,3 +153,16 @@ class MLP(Sequential):
 
     def extra_repr(self) -> str:
         return f"sizes={self.sizes}, activation={self.activation!r}"
+
+    def config(self) -> dict[str, Any]:
+        return {"sizes": [int(n) for n in self.sizes], "activation": self.activation,
+                "output_activation": self.output_activation, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> MLP:
+        f = Fields(fields, "MLP", ("sizes", "activation", "output_activation", "dtype"))
+        sizes = f.positive_ints("sizes", at_least=2)
+        activation = f.choice("activation", [None, *ACTIVATIONS])
+        output = f.choice("output_activation", [None, *ACTIVATIONS])
+        reserve_parameters(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])), "MLP")
+        return cls(sizes, activation, output, generator=0, dtype=f.dtype())

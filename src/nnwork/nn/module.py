@@ -2,7 +2,8 @@
 
 A Module is a function F(Θ, x) with its parameters Θ attached. Assigning a Parameter or a
 Module to an attribute registers it, so `named_parameters()`, `state_dict()` and `zero_grad()`
-find every θ without each network listing its own.
+find every θ without each network listing its own. A module type that defines `config()` and
+`from_config()` describes itself, so it can be saved and loaded (see `nnwork.nn.config`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
+from nnwork.nn import config as module_types
 from nnwork.tensor import Tensor
 
 
@@ -31,6 +33,17 @@ class Module:
     (after `super().__init__()`) and define `forward`."""
 
     training: bool
+
+    def __init_subclass__(cls, architecture: str | bool | None = None, **kwargs: Any) -> None:
+        """Register a subclass that defines `from_config` as a module type (nnwork.nn.config).
+
+        `architecture`: the name it is saved under (default: its class name); True registers a
+        class that inherits its `from_config`; False never registers it (a base class).
+        """
+        super().__init_subclass__(**kwargs)
+        if architecture is False or (architecture is None and "from_config" not in cls.__dict__):
+            return
+        module_types.register(cls, name=architecture if isinstance(architecture, str) else None)
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -139,6 +152,16 @@ class Module:
             arrays[name] = array
         for name, array in arrays.items():
             np.copyto(params[name].data, array, casting="unsafe")
+
+    # ---- describing itself (saving the architecture) ----------------------------------------
+    def config(self) -> dict[str, Any]:
+        """What shapes this module, as JSON data (its parameters' values are not part of it)."""
+        raise TypeError(f"{type(self).__name__} does not describe itself: give it config() and from_config()")
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Module:
+        """A new module (fresh parameters) from untrusted `config()` data; see nnwork.nn.config."""
+        raise TypeError(f"{cls.__name__} cannot be built from a config: give it config() and from_config()")
 
     # ---- printing -----------------------------------------------------------------------------
     def extra_repr(self) -> str:

@@ -25,7 +25,9 @@ import numpy as np
 
 from nnwork import functional as F
 from nnwork import rng
+from nnwork.functional import ACTIVATION_FUNCTIONS
 from nnwork.functions import stack
+from nnwork.nn.config import Fields, dtype_name, reserve_parameters, string_list
 from nnwork.nn.module import Module, Parameter
 from nnwork.tensor import Tensor
 
@@ -70,6 +72,16 @@ class Neuron(Module):
 
     def extra_repr(self) -> str:
         return f"n_inputs={self.n_inputs}, activation={self.activation!r}"
+
+    def config(self) -> dict[str, Any]:
+        return {"n_inputs": self.n_inputs, "activation": self.activation, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Neuron:
+        f = Fields(fields, "Neuron", ("n_inputs", "activation", "dtype"))
+        n_inputs, activation = f.positive_int("n_inputs"), f.choice("activation", [None, *ACTIVATION_FUNCTIONS])
+        reserve_parameters(n_inputs + 1, "Neuron")
+        return cls(n_inputs, activation, generator=0, dtype=f.dtype())
 
 
 class NeuronGraph(Module):
@@ -161,6 +173,35 @@ class NeuronGraph(Module):
             values[name] = getattr(self, name)(stack(columns, axis=-1))
         out = stack([values[name] for name in self.outputs], axis=-1)
         return (out, values) if return_all else out
+
+    def config(self) -> dict[str, Any]:
+        if not self.wiring:
+            raise ValueError("cannot describe a NeuronGraph with no neurons; add some with .neuron(...)")
+        neurons = [
+            {"name": name, "inputs": [list(terms) for terms in wiring], "activation": getattr(self, name).activation}
+            for name, wiring in self.wiring.items()
+        ]
+        return {"inputs": list(self.inputs), "neurons": neurons, "outputs": self.outputs, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> NeuronGraph:
+        f = Fields(fields, "NeuronGraph", ("inputs", "neurons", "outputs", "dtype"))
+        graph = cls(string_list(f.raw("inputs"), "NeuronGraph `inputs`"), generator=0, dtype=f.dtype())
+        if not isinstance(f.raw("neurons"), list):
+            raise ValueError(f"NeuronGraph architecture: `neurons` must be a list, got {f.raw('neurons')!r:.50}")
+        for i, neuron in enumerate(f.raw("neurons")):
+            where = f"NeuronGraph `neurons[{i}]`"
+            if not isinstance(neuron, dict):
+                raise ValueError(f"{where} must be a JSON object, got {neuron!r:.50}")
+            n = Fields(neuron, where, ("name", "inputs", "activation"))
+            if not isinstance(neuron["name"], str) or not isinstance(neuron["inputs"], list) or not neuron["inputs"]:
+                raise ValueError(f"{where} needs a string `name` and a non-empty list `inputs`, got {neuron!r:.80}")
+            wiring = [" + ".join(string_list(terms, f"{where} inputs")) for terms in neuron["inputs"]]
+            activation = n.choice("activation", [None, *ACTIVATION_FUNCTIONS])
+            reserve_parameters(len(wiring) + 1, where)
+            graph.neuron(neuron["name"], *wiring, activation=activation)
+        graph.outputs = string_list(f.raw("outputs"), "NeuronGraph `outputs`")
+        return graph
 
     def extra_repr(self) -> str:
         wires = "; ".join(f"{n} <- {', '.join(' + '.join(t) for t in w)}" for n, w in self.wiring.items())

@@ -1,12 +1,19 @@
-"""Layer normalization as a module, with PyTorch's parameter names weight and bias."""
+"""Layer normalization as a module, with PyTorch's parameter names weight and bias.
+
+Its config holds what shapes it (normalized_shape, eps, which parameters it has, the dtype);
+weight and bias are parameters, which a model file carries.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+import math
+
 import numpy as np
 
 from nnwork.layer_functions import layer_norm, normalized_shape_of
+from nnwork.nn.config import Fields, dtype_name, reserve_parameters
 from nnwork.nn.module import Module, Parameter
 from nnwork.tensor import Tensor
 
@@ -37,3 +44,21 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+    def config(self) -> dict[str, Any]:
+        return {"normalized_shape": list(self.normalized_shape), "eps": self.eps,
+                "elementwise_affine": self.elementwise_affine, "bias": self.bias is not None, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> LayerNorm:
+        f = Fields(fields, "LayerNorm", ("normalized_shape", "eps", "elementwise_affine", "bias", "dtype"))
+        shape = f.raw("normalized_shape")
+        if not isinstance(shape, list) or not shape or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in shape
+        ):
+            raise ValueError("LayerNorm architecture: `normalized_shape` must be a non-empty list of positive "
+                             f"integers, got {shape!r:.80}")
+        affine, bias = f.flag("elementwise_affine"), f.flag("bias")
+        eps = float(f.number("eps", 0.0, math.inf))
+        reserve_parameters(math.prod(shape) * (int(affine) + int(affine and bias)), "LayerNorm")
+        return cls(shape, eps, affine, bias, dtype=f.dtype())

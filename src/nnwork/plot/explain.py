@@ -2,17 +2,18 @@
 the other figures of the tour (a model is a function, a network of neurons, towers, a fit).
 
 Every label is English or mathematics (mathtext), so the figures need no CJK font and are the
-same for every language of the tour.
+same for every language of the tour. Each function draws data computed elsewhere (descent
+panels by `nnwork.explain.descent_view`, walks and step reports by `nnwork.explain`) and
+returns the Figure; the caller writes it (`nnwork.plot.save_figure`) under a name of its choice.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from nnwork.plot import new_figure, save_figure
+from nnwork.plot import new_figure
 
 VERDICT_COLOURS = {"too small": "#d98c00", "good": "#2a9d3a", "too large": "#c8312b"}
 
@@ -20,47 +21,19 @@ VERDICT_COLOURS = {"too small": "#d98c00", "good": "#2a9d3a", "too large": "#c83
 # ---- gradient descent in 1-D -----------------------------------------------------------------
 
 
-def _windows(trajectories: Sequence[Any]) -> list[tuple[float, float]]:
-    """The x-range of each panel: all of its own points, except those that flew more than 50
-    times the size of the calm runs' region away (so a diverging run still shows its first
-    jumps, not a curve over ±10⁶)."""
-    from nnwork.explain.descent import classify
-
-    calm = [t.x for t in trajectories if classify(t) != "too large"] or [t.x[:1] for t in trajectories]
-    calm_points = np.concatenate(calm)
-    centre = 0.5 * (float(calm_points.min()) + float(calm_points.max()))
-    reach = 50.0 * max(float(calm_points.max() - calm_points.min()), 1.0)
-    windows = []
-    for t in trajectories:
-        points = t.x[np.isfinite(t.x) & (np.abs(t.x - centre) <= reach)]
-        low, high = float(points.min()), float(points.max())
-        pad = 0.15 * max(high - low, 1.0)
-        windows.append((low - pad, high + pad))
-    return windows
-
-
-def _curve(h: Callable[[Any], Any], x: np.ndarray) -> np.ndarray:
-    from nnwork.explain.descent import value_and_slope
-
-    return value_and_slope(h, x)[0]
-
-
-def draw_descent(ax: Any, trajectory: Any, window: tuple[float, float], verdict: str,
-                 height: tuple[float, float] | None = None) -> None:
-    """h over `window` and the path x₀ → x₁ → … on it; points outside the window are clipped
-    to its edge and marked. `height`: the range of h to show (default: all of h's)."""
-    x = np.linspace(*window, 400)
-    y = _curve(trajectory.function, x)
-    ax.plot(x, y, color="0.25", linewidth=1.6)
+def draw_descent(ax: Any, panel: Any, height: tuple[float, float] | None = None) -> None:
+    """A DescentPanel (nnwork.explain.descent_view): h over its window and the path x₀ → x₁ → …
+    on it; points outside the window sit at its edge, marked. `height`: the range of h to show
+    (default: all of h's)."""
+    trajectory, window, y = panel.trajectory, panel.window, panel.curve_h
+    ax.plot(panel.curve_x, y, color="0.25", linewidth=1.6)
     low, high = height or (float(np.nanmin(y)), float(np.nanmax(y)))
     span = max(high - low, 1e-12)
     ax.set_ylim(low - 0.08 * span, high + 0.12 * span)
     ax.set_xlim(*window)
-    colour = VERDICT_COLOURS.get(verdict, "C0")
-    px = np.clip(trajectory.x, *window)
-    inside = (trajectory.x >= window[0]) & (trajectory.x <= window[1])
-    py = np.where(inside, trajectory.h, _curve(trajectory.function, px))
-    py = np.clip(py, low - 0.08 * span, high + 0.12 * span)
+    colour = VERDICT_COLOURS.get(panel.verdict, "C0")
+    px, inside = panel.path_x, panel.inside
+    py = np.clip(panel.path_h, low - 0.08 * span, high + 0.12 * span)
     ax.plot(px, py, "-", color=colour, linewidth=0.9, alpha=0.7)
     ax.plot(px[inside], py[inside], "o", color=colour, markersize=3.5)
     ax.plot(px[~inside], py[~inside], ">" if trajectory.x[-1] > 0 else "<", color=colour, markersize=7)
@@ -74,39 +47,37 @@ def draw_descent(ax: Any, trajectory: Any, window: tuple[float, float], verdict:
     ax.grid(True, alpha=0.3)
 
 
-def descent_figure(trajectories: Sequence[Any], path: str | Path, title: str | None = None, dpi: int = 110) -> Path:
-    """One panel per trajectory, side by side, each titled with its learning rate and the
-    verdict `classify` gave from its numbers."""
-    from nnwork.explain.descent import classify, evidence
-
-    n = len(trajectories)
+def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
+    """One panel per run (`nnwork.explain.descent_view.descent_panels(runs)`), side by side,
+    each titled with its learning rate and the verdict `classify` gave from its numbers."""
+    n = len(panels)
     fig = new_figure(4.2 * n + 0.4, 4.2)
     axes = fig.subplots(1, n, squeeze=False)[0]
-    for ax, trajectory, window in zip(axes, trajectories, _windows(trajectories)):
-        curve = _curve(trajectory.function, np.linspace(*window, 400))
-        shown = trajectory.h[(trajectory.x >= window[0]) & (trajectory.x <= window[1])]
+    for ax, panel in zip(axes, panels):
+        trajectory, curve = panel.trajectory, panel.curve_h
+        shown = trajectory.h[panel.inside]
         bottom = float(np.nanmin(np.where(np.isfinite(curve), curve, np.nan)))
         top = float(np.max(shown[np.isfinite(shown)], initial=bottom))
         height = (bottom, top + 0.3 * (top - bottom) + 1e-12)
-        verdict = classify(trajectory)
-        draw_descent(ax, trajectory, window, verdict, height)
+        verdict = panel.verdict
+        draw_descent(ax, panel, height)
         ax.set_title(rf"$\eta$ = {trajectory.lr:g}: {verdict}", color=VERDICT_COLOURS.get(verdict, "k"), fontsize=11)
-        e = evidence(trajectory)
+        e = panel.evidence
         note = ("x flew off to |x| > 1e6" if e.diverged else
                 f"end: x = {trajectory.x[-1]:.4g}, h(x) = {trajectory.h[-1]:.4g}\n"
                 f"|h'| fell to {e.slope_ratio:.0e} of its max; {e.reversals:.0%} of steps turn back")
         ax.set_xlabel(f"x\n{note}", fontsize=8)
     axes[0].set_ylabel("h(x)")
     axes[0].legend(loc="upper right", fontsize=7.5)
-    fig.suptitle(title or rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {trajectories[0].label}",
-                 fontsize=11)
-    return save_figure(fig, path, dpi=dpi)
+    label = panels[0].trajectory.label
+    fig.suptitle(title or rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {label}", fontsize=11)
+    return fig
 
 
 # ---- one step on a network, and the loss ---------------------------------------------------------
 
 
-def step_figure(report: Any, path: str | Path, dpi: int = 110) -> Path:
+def step_figure(report: Any) -> Any:
     """The loss along the line θ − s·∂L/∂θ, with the step s = η marked (before and after), and
     the first-order (tangent) prediction; next to it every parameter's move."""
     fig = new_figure(10.5, 3.9)
@@ -141,11 +112,10 @@ def step_figure(report: Any, path: str | Path, dpi: int = 110) -> Path:
     right.axvline(0, color="0.3", linewidth=0.8)
     right.set(title="Every parameter moves against its gradient", xlabel="value")
     right.legend(fontsize=7.5)
-    return save_figure(fig, path, dpi=dpi)
+    return fig
 
 
-def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str, path: str | Path,
-                dpi: int = 110) -> Path:
+def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str) -> Any:
     """Left: the squared error (y − ŷ)² as a function of ŷ. Right: the loss of the network as
     a function of one parameter, with the tangent whose slope backpropagation computes."""
     fig = new_figure(10.5, 3.8)
@@ -171,14 +141,13 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str,
     right.set(xlabel=f"parameter θ = {parameter}", ylabel="loss L", title="The loss as a function of one parameter")
     right.legend(fontsize=8)
     right.grid(True, alpha=0.3)
-    return save_figure(fig, path, dpi=dpi)
+    return fig
 
 
 # ---- the tour's other pictures -------------------------------------------------------------------
 
 
-def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndarray], path: str | Path,
-                     label: str = "G(x)", dpi: int = 110) -> Path:
+def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndarray], label: str = "G(x)") -> Any:
     """A target G and the functions F(Θ, x) of one network with several parameter sets Θ."""
     fig = new_figure(6.8, 3.9)
     ax = fig.add_subplot()
@@ -188,11 +157,10 @@ def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndar
     ax.set(xlabel="x (the input)", ylabel="output", title="A model is a function: its parameters Θ decide which one")
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
-    return save_figure(fig, path, dpi=dpi)
+    return fig
 
 
-def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray], path: str | Path,
-                   dpi: int = 110) -> Path:
+def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Any:
     """The network's wiring (neurons with their values at one sample) and the function
     F(Θ, x1, x2) it computes over a grid of inputs."""
     from nnwork.plot.graph import draw_graph
@@ -208,11 +176,10 @@ def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray], p
     image = right.pcolormesh(X, Y, Z, shading="auto", cmap="viridis")
     fig.colorbar(image, ax=right, shrink=0.85)
     right.set(xlabel="x1", ylabel="x2", title=r"$F(\Theta, x_1, x_2)$ over its inputs")
-    return save_figure(fig, path, dpi=dpi)
+    return fig
 
 
-def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], path: str | Path,
-                    title: str = "", dpi: int = 110) -> Path:
+def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], title: str = "") -> Any:
     """3-D surfaces side by side: (title, X, Y, Z) each."""
     fig = new_figure(5.0 * len(surfaces), 4.3)
     for i, (name, X, Y, Z) in enumerate(surfaces, start=1):
@@ -222,11 +189,11 @@ def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.nda
         ax.tick_params(labelsize=7)
     if title:
         fig.suptitle(title, fontsize=11)
-    return save_figure(fig, path, dpi=dpi)
+    return fig
 
 
 def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: Sequence[float],
-               path: str | Path, label: str = "G(x)", dpi: int = 110) -> Path:
+               label: str = "G(x)") -> Any:
     """A trained network against its target, and the training loss falling epoch by epoch."""
     fig = new_figure(10.5, 3.8)
     left, right = fig.subplots(1, 2)
@@ -238,4 +205,4 @@ def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: 
     right.semilogy(np.arange(1, len(loss) + 1), loss, color="C0")
     right.set(xlabel="epoch", ylabel="training loss (log scale)", title="The loss falls as gradient descent runs")
     right.grid(True, which="both", alpha=0.3)
-    return save_figure(fig, path, dpi=dpi)
+    return fig

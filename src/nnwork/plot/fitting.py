@@ -2,22 +2,22 @@
 
 For one input: curves of G and F over the domain (with the training points) and the error
 F − G. For two inputs: 3-D surfaces of G, F and F − G. For more inputs, or measured data
-without a formula: predicted against true values.
+without a formula: predicted against true values. Each function returns the Figure; `nnwork
+fit` names and writes them.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from nnwork.plot import new_figure, save_figure
+from nnwork.plot import new_figure
 
 Function = Callable[[np.ndarray], np.ndarray]  # (N, d) -> (N, k)
 
 
-def loss_curve(train: Sequence[float], validation: Sequence[float], path: str | Path) -> Path:
+def loss_curve(train: Sequence[float], validation: Sequence[float]) -> Any:
     """Training and validation loss per epoch, on a log scale."""
     fig = new_figure(6.4, 4.0)
     ax = fig.add_subplot()
@@ -28,29 +28,28 @@ def loss_curve(train: Sequence[float], validation: Sequence[float], path: str | 
     ax.set(xlabel="epoch", ylabel="loss (standardised units)", title="Loss during training")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
-    return save_figure(fig, path)
+    return fig
 
 
 def comparison(
     model: Function,
     domain: Sequence[tuple[float, float]],
-    path: str | Path,
     target: Function | None = None,
     points: tuple[np.ndarray, np.ndarray] | None = None,
     title: str = "",
-) -> Path:
+) -> Any:
     """Target, model and error over the domain (1-D curves or 2-D surfaces)."""
     if len(domain) == 1:
-        return _curves(model, domain[0], path, target, points, title)
+        return _curves(model, domain[0], target, points, title)
     if len(domain) == 2 and target is not None:
-        return _surfaces(model, domain, path, target, title)
+        return _surfaces(model, domain, target, title)
     if points is None:
         raise ValueError("a comparison in more than one dimension without a target needs `points`")
-    return _scatter(model, points, path, title)
+    return _scatter(model, points, title)
 
 
-def _curves(model: Function, span: tuple[float, float], path: str | Path, target: Function | None,
-            points: tuple[np.ndarray, np.ndarray] | None, title: str) -> Path:
+def _curves(model: Function, span: tuple[float, float], target: Function | None,
+            points: tuple[np.ndarray, np.ndarray] | None, title: str) -> Any:
     x = np.linspace(span[0], span[1], 1000)[:, None]
     fig = new_figure(11, 4.0)
     left, right = fig.subplots(1, 2)
@@ -70,11 +69,10 @@ def _curves(model: Function, span: tuple[float, float], path: str | Path, target
     left.legend()
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
-    return save_figure(fig, path)
+    return fig
 
 
-def _surfaces(model: Function, domain: Sequence[tuple[float, float]], path: str | Path,
-              target: Function, title: str) -> Path:
+def _surfaces(model: Function, domain: Sequence[tuple[float, float]], target: Function, title: str) -> Any:
     axes = [np.linspace(low, high, 80) for low, high in domain]
     X, Y = np.meshgrid(*axes)
     grid = np.column_stack([X.ravel(), Y.ravel()])
@@ -88,10 +86,10 @@ def _surfaces(model: Function, domain: Sequence[tuple[float, float]], path: str 
         ax.set(title=name, xlabel="x", ylabel="y")
     if title:
         fig.suptitle(title)
-    return save_figure(fig, path)
+    return fig
 
 
-def _scatter(model: Function, points: tuple[np.ndarray, np.ndarray], path: str | Path, title: str) -> Path:
+def _scatter(model: Function, points: tuple[np.ndarray, np.ndarray], title: str) -> Any:
     x, y = points
     prediction = model(x)
     fig = new_figure(5.5, 5.0)
@@ -104,12 +102,5 @@ def _scatter(model: Function, points: tuple[np.ndarray, np.ndarray], path: str |
     ax.set_title(title or "Predicted against true", fontsize="small", wrap=True)
     ax.legend()
     ax.grid(True, alpha=0.3)
-    return save_figure(fig, path)
+    return fig
 
-
-def write_fit_figures(out: Path, model: Function, domain: Any, history: Any, target: Function | None,
-                      points: tuple[np.ndarray, np.ndarray], title: str) -> list[Path]:
-    """The figures `nnwork fit` writes: the comparison and the loss curve."""
-    written = [loss_curve(history.train_loss, history.validation_loss, out / "loss.png")]
-    written.append(comparison(model, domain, out / "fit.png", target, points, title))
-    return written

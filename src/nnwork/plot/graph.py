@@ -9,12 +9,11 @@ multiplies by on its way back.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nnwork.plot import new_figure, save_figure
+from nnwork.plot import new_figure
 
 BOX_WIDTH, BOX_HEIGHT = 1.7, 1.0
 COLUMN_GAP, ROW_GAP = 2.6, 1.9
@@ -131,9 +130,8 @@ def _sources(walk: Any, parameter: str) -> list[tuple[str, np.ndarray]]:
     return found
 
 
-def graph_figure(walk: Any, path: str | Path, gradients: bool = True, title: str | None = None,
-                 dpi: int = 110) -> Path:
-    """The graph of `walk` as a PNG: values, and with `gradients` ∂L/∂node on every box and the
+def graph_figure(walk: Any, gradients: bool = True, title: str | None = None) -> Any:
+    """The graph of `walk` as a Figure: values, and with `gradients` ∂L/∂node on every box and the
     local derivative on every arrow (red: what backpropagation multiplies by)."""
     fig = new_figure()
     ax = fig.add_subplot()
@@ -145,4 +143,4 @@ def graph_figure(walk: Any, path: str | Path, gradients: bool = True, title: str
                  "derivative (red) that the gradient is multiplied by on its way back"
                  if gradients else "The network: each box is a neuron f(θ, x) = σ(w·x + b), with its value")
     ax.set_title(title, fontsize=9)
-    return save_figure(fig, path, dpi=dpi)
+    return fig

@@ -1,21 +1,17 @@
 """Figures of towers: the article's two surfaces, the leak on the arms, the corner hole of a
 naive tiling, an approximation against its target, and the construction-vs-training study.
 
-Every function returns a matplotlib Figure (object API, no pyplot); write it with
-`nnwork.plot.save_figure`.
+Each function draws numbers computed by `nnwork.towers.views` (or the study's rows) and
+returns a matplotlib Figure (object API, no pyplot); write it with `nnwork.plot.save_figure`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from nnwork.plot import new_figure
-from nnwork.towers import Tower, TowerSum, arm_leak, original_four_towers, original_grid, original_tower, tower
-from nnwork.towers.approximation import grid_points, net_values
-from nnwork.towers.grid import TowerGrid
-from nnwork.towers.modules import on_grid
 
 CMAP = "viridis"  # as in the article
 
@@ -29,37 +25,19 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, title: str, zlab
     return fig
 
 
-def original_tower_figure() -> Any:
-    """The article's tower σ(30(z − 1.1)) over (−0.3, 0.7) × (−0.2, 0.8), on its 0.1 grid."""
-    X, Y = original_grid()
-    return surface_figure(X, Y, on_grid(original_tower(), X, Y), "one tower: 5 sigmoid neurons")
-
-
-def four_towers_figure() -> Any:
-    """The article's sum of four towers over ±0.5, ±1, ±2, ±4 with σ(4(z − 1.1))."""
-    X, Y = original_grid()
-    return surface_figure(X, Y, on_grid(original_four_towers(), X, Y), "four towers, summed")
-
-
-def leak_figure(article: Tower | None = None) -> Any:
-    """The arms of the article's tower: a top view with the colours stopped at 0.1 so the
-    4.7 % arms show, and a cross-section through an arm beside the tower with t = d − ½."""
-    article = article or original_tower()
-    fair = tower(article.box, threshold=1.5)
+def leak_figure(view: Any) -> Any:
+    """The arms of a tower (a `towers.views.LeakView`): a top view with the colours stopped at
+    0.1 so the 4.7 % arms show, and a cross-section through an arm beside the tower with t = d − ½."""
     fig = new_figure(11, 4.4)
     top, cut = fig.subplots(1, 2)
-    axis = np.linspace(-2, 2, 401)
-    X, Y = np.meshgrid(axis, axis)
-    image = top.pcolormesh(X, Y, on_grid(article, X, Y), cmap=CMAP, vmin=0, vmax=0.1, shading="auto")
+    image = top.pcolormesh(view.X, view.Y, view.top, cmap=CMAP, vmin=0, vmax=0.1, shading="auto")
     fig.colorbar(image, ax=top, label="tower value (colours stop at 0.1)", extend="max")
-    y_arm = float(np.mean(article.box[1]))
+    y_arm = view.y_arm
     top.axhline(y_arm, color="white", lw=0.8, ls="--")
     top.set(title="the article's tower from above: the arms leak", xlabel="x", ylabel="y", aspect="equal")
-    x = np.linspace(-3, 3, 1201)
-    line = np.column_stack([x, np.full_like(x, y_arm)])
-    for t, label in ((article, "threshold 1.1 (the article)"), (fair, "threshold 1.5 = d − ½")):
-        cut.plot(x, on_grid(t, line[:, :1], line[:, 1:]).ravel(), label=label)
-    leak, fixed = arm_leak(article), arm_leak(fair)
+    for label, values in view.cuts:
+        cut.plot(view.cut_x, values, label=label)
+    leak, fixed = view.leak, view.fixed
     cut.axhline(leak, color="grey", lw=0.6, ls=":")
     cut.annotate(f"arm: {leak:.4f} = σ(−3) of the height", (2.0, leak), (0.6, 0.3), fontsize=9,
                  arrowprops={"arrowstyle": "->", "lw": 0.6})
@@ -69,38 +47,25 @@ def leak_figure(article: Tower | None = None) -> Any:
     return fig
 
 
-def tiling_figure(outer_steepness: float = 30.0) -> Any:
-    """Why `approximate` uses corner towers: along the diagonal through a corner shared by four
-    unit cells of height 1, the naive tiling (four towers with shared steps, t = 1.5) falls to
-    4σ(−s/2) ≈ 0, while the `TowerGrid` of the same cells stays at 1."""
-    boxes = [[(a, a + 1), (b, b + 1)] for a in (-1, 0) for b in (-1, 0)]
-    naive = TowerSum([tower(box, steepness=50, outer_steepness=outer_steepness, threshold=1.5) for box in boxes])
-    grid = TowerGrid([(-1, 1), (-1, 1)], np.ones((2, 2)), 50.0, outer_steepness)
-    t = np.linspace(-0.5, 0.5, 801)
-    diagonal = np.column_stack([t, t])
+def tiling_figure(view: Any) -> Any:
+    """Why `approximate` uses corner towers (a `towers.views.TilingView`): along the diagonal
+    through a corner shared by four unit cells of height 1, the naive tiling (four towers with
+    shared steps, t = 1.5) falls to 4σ(−s/2) ≈ 0, while the `TowerGrid` of the same cells stays at 1."""
     fig = new_figure(6.4, 4.2)
     ax = fig.add_subplot()
-    ax.plot(t, net_values(naive, diagonal), label="4 article towers, shared steps, threshold 1.5")
-    ax.plot(t, net_values(grid, diagonal), label="4 towers written as corner towers (TowerGrid)")
+    ax.plot(view.t, view.naive, label="4 article towers, shared steps, threshold 1.5")
+    ax.plot(view.t, view.grid, label="4 towers written as corner towers (TowerGrid)")
     ax.set(xlabel="x = y (the corner of the four cells is at 0)", ylabel="sum of the towers", ylim=(-0.05, 1.15),
            title="where four towers of height 1 meet")
     ax.legend(loc="lower left", fontsize=8)
     return fig
 
 
-def approximation_figures(
-    G: Callable[[np.ndarray], Any], net: Any, domain: Sequence[tuple[float, float]], points_per_axis: int = 121
-) -> dict[str, Any]:
-    """{"target", "approximation", "error"} figures of G and net on a 1-D or 2-D domain:
+def approximation_figures(view: Any) -> dict[str, Any]:
+    """{"target", "approximation", "error"} figures of a `towers.views.ApproximationView`:
     curves in 1-D, 3-D surfaces in 2-D."""
-    d = len(domain)
-    if d not in (1, 2):
-        raise ValueError(f"approximation_figures draws 1-D and 2-D domains, got {d}-D; use error_histogram_figure")
-    per_axis = 2001 if d == 1 else points_per_axis
-    axes = [np.linspace(lo, hi, per_axis) for lo, hi in domain]
-    points = grid_points(axes)
-    target, approx = np.asarray(G(points), dtype=np.float64), net_values(net, points)
-    error = approx - target
+    axes, d = view.axes, len(view.axes)
+    target, approx, error = view.target, view.approximation, view.error
     figures = {}
     if d == 1:
         for name, values, label in (("target", target, "G(x)"), ("approximation", approx, "towers"),

@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from nnwork import no_grad
+from nnwork._grad_mode import no_grad
 from nnwork.ops.elementwise import stable_sigmoid
 from nnwork.tensor import Tensor
 from nnwork.towers.grid import TowerGrid, differences

@@ -32,11 +32,13 @@ fully on inside it; the last cell's towers reach to +∞.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
 
 from nnwork.nn import Module, Neuron, Parameter
+from nnwork.nn.config import Fields, dtype_name, positive_int, reserve_parameters
 from nnwork.tensor import Tensor
 from nnwork.towers.modules import as_input, check_box
 
@@ -132,3 +134,22 @@ class TowerGrid(Module):
     def extra_repr(self) -> str:
         cells = " × ".join(map(str, self.cells))
         return f"{cells} cells on {self.domain}, {self.neurons} neurons"
+
+    def config(self) -> dict[str, Any]:
+        """The domain and the cells: steepness and heights are parameters (the file carries them)."""
+        return {"domain": [list(pair) for pair in self.domain], "cells": list(self.cells), "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> TowerGrid:
+        f = Fields(fields, "TowerGrid", ("domain", "cells", "dtype"))
+        try:
+            domain = check_box(f.raw("domain"), "domain")
+        except ValueError as error:
+            raise ValueError(f"TowerGrid architecture: {error}") from None
+        cells = f.raw("cells")
+        if not isinstance(cells, list) or len(cells) != len(domain):
+            raise ValueError(f"TowerGrid architecture: `cells` must list one count per domain axis ({len(domain)}), "
+                             f"got {cells!r:.80}")
+        cells = [positive_int(n, f.what("cells")) for n in cells]
+        reserve_parameters(2 * sum(cells) + (len(cells) + 2) * math.prod(cells) + 1, "TowerGrid")
+        return cls(domain, np.zeros(cells), steepness=1.0, outer_steepness=1.0, dtype=f.dtype())

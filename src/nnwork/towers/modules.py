@@ -13,6 +13,9 @@ t = 1.1. Its t sits close to the arms' z = 1, so they keep σ(30(1 − 1.1)) = �
 the height: the leak `arm_leak` measures. t = d − ½ leaks and falls short by σ(−s/2) each.
 
 Every part is a Module of real `Neuron`s with Parameters, so gradient descent can move them.
+Each describes itself for saving by what shapes it (the number of inputs or towers, the dtype):
+steepness, positions and heights are parameters, which a model file carries, so `from_config`
+makes placeholders of the right shape for loading to fill in.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnwork import no_grad
+from nnwork._grad_mode import no_grad
 from nnwork.functions import stack
 from nnwork.nn import Module, Neuron, Parameter
+from nnwork.nn.config import Fields, dtype_name, reserve_parameters
 from nnwork.tensor import Tensor
 
 Box = Sequence[tuple[float, float]]
@@ -75,6 +79,15 @@ class Step(Module):
     def extra_repr(self) -> str:
         return f"at={self.position:g}, steepness={float(self.neuron.weight.data[0]):g}"
 
+    def config(self) -> dict[str, Any]:
+        return {"dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Step:
+        f = Fields(fields, "Step", ("dtype",))
+        reserve_parameters(2, "Step")
+        return cls(0.0, dtype=f.dtype())
+
 
 class Bump(Module):
     """σ(k(x − a)) − σ(k(x − b)): two step neurons; 1 on (a, b), ½ at a and b, 0 outside."""
@@ -87,6 +100,15 @@ class Bump(Module):
 
     def forward(self, x: Any) -> Tensor:
         return self.rise(x) - self.fall(x)
+
+    def config(self) -> dict[str, Any]:
+        return {"dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Bump:
+        f = Fields(fields, "Bump", ("dtype",))
+        reserve_parameters(4, "Bump")
+        return cls(0.0, 1.0, dtype=f.dtype())
 
 
 class Tower(Module):
@@ -133,6 +155,16 @@ class Tower(Module):
 
     def extra_repr(self) -> str:
         return f"box={self.box}"
+
+    def config(self) -> dict[str, Any]:
+        return {"n_inputs": self.n_inputs, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> Tower:
+        f = Fields(fields, "Tower", ("n_inputs", "dtype"))
+        d = f.positive_int("n_inputs")
+        reserve_parameters(4 * d + d + 2, "Tower")  # 2d steps (weight, bias), the outer neuron, the height
+        return cls([(0.0, 1.0)] * d, dtype=f.dtype())
 
 
 def tower(
@@ -224,6 +256,17 @@ class TowerSum(Module):
 
     def extra_repr(self) -> str:
         return f"{len(self)} towers over {self.n_inputs}-D boxes"
+
+    def config(self) -> dict[str, Any]:
+        return {"towers": len(self), "n_inputs": self.n_inputs, "dtype": dtype_name(self)}
+
+    @classmethod
+    def from_config(cls, fields: dict[str, Any]) -> TowerSum:
+        f = Fields(fields, "TowerSum", ("towers", "n_inputs", "dtype"))
+        m, d = f.positive_int("towers"), f.positive_int("n_inputs")
+        reserve_parameters(m * (5 * d + 2) + 1, "TowerSum")  # reserved before the m placeholder towers
+        dtype = f.dtype()
+        return cls([Tower([(0.0, 1.0)] * d, dtype=dtype) for _ in range(m)])
 
 
 def original_tower(dtype: Any = np.float64) -> Tower:

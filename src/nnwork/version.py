@@ -1,0 +1,4 @@
+"""nnwork's version, in a module of its own so that any part can read it without importing
+the package façade (which imports nearly everything)."""
+
+__version__ = "0.1.0"
