@@ -154,3 +154,30 @@ def test_div_rounding_modes_are_refused() -> None:
     with pytest.raises(NotImplementedError, match="rounding_mode"):
         nw.tensor([1.0]).div(2.0, rounding_mode="floor")
     assert not hasattr(torch.Tensor, "rsub")  # torch has only the function torch.rsub
+
+
+@pytest.mark.parametrize("op", [lambda a, b: a + b, lambda a, b: b - a, lambda a, b: a * b,
+                                lambda a, b: b / a, lambda a, b: a ** b, lambda a, b: b ** a])
+@pytest.mark.parametrize(("x_dtype", "s_dtype"), [("float32", "float64"), ("float64", "float32")])
+def test_a_0d_tensor_does_not_promote_a_tensor_with_dimensions(op, x_dtype: str, s_dtype: str) -> None:
+    x, s = np.array([1.5, 2.0], x_dtype), np.array(2.0, s_dtype)
+    ours = [nw.tensor(x, requires_grad=True), nw.tensor(s, requires_grad=True)]
+    theirs = [torch.tensor(x, requires_grad=True), torch.tensor(s, requires_grad=True)]
+    got, want = op(*ours), op(*theirs)
+    assert str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    got.sum().backward()
+    want.sum().backward()
+    for a, b in zip(ours, theirs):
+        assert str(a.grad.dtype) == str(b.grad.dtype).removeprefix("torch.")
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-6)
+
+
+def test_division_by_zero_is_torchs_without_a_warning() -> None:
+    x, z = [1.0, 0.0, -1.0], [0.0, 0.0, 0.0]
+    a, b = nw.tensor(x, requires_grad=True), nw.tensor(z, requires_grad=True)
+    ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(z, requires_grad=True)
+    (a / b).sum().backward()  # pytest turns a NumPy warning into an error
+    (ta / tb).sum().backward()
+    np.testing.assert_array_equal((a / b).data, (ta / tb).detach().numpy())
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())

@@ -91,37 +91,50 @@ class OperatorMethods(TensorBase):
 
     __slots__ = ()
 
+    def _pair(self, other: Any) -> tuple[TensorBase, TensorBase]:
+        """(self, other) in torch's result dtype: a 0-d tensor does not promote a tensor with
+        dimensions (float32 x + tensor(2.0, float64) is float32), two of either kind do."""
+        a, b = self, self._other(other)
+        if a.dtype != b.dtype and (a.ndim == 0) != (b.ndim == 0) and a.dtype.kind == b.dtype.kind == "f":
+            a, b = (a.to(b.dtype), b) if a.ndim == 0 else (a, b.to(a.dtype))
+        return a, b
+
     def __add__(self, other: Any) -> TensorBase:
-        return self._apply(_ops.Add, self, self._other(other))
+        return self._apply(_ops.Add, *self._pair(other))
 
     def __radd__(self, other: Any) -> TensorBase:  # other + self
-        return self._apply(_ops.Add, self._other(other), self)
+        a, b = self._pair(other)
+        return self._apply(_ops.Add, b, a)
 
     def __sub__(self, other: Any) -> TensorBase:
-        return self._apply(_ops.Sub, self, self._other(other))
+        return self._apply(_ops.Sub, *self._pair(other))
 
     def __rsub__(self, other: Any) -> TensorBase:  # other - self
-        return self._apply(_ops.Sub, self._other(other), self)
+        a, b = self._pair(other)
+        return self._apply(_ops.Sub, b, a)
 
     def __mul__(self, other: Any) -> TensorBase:
-        return self._apply(_ops.Mul, self, self._other(other))
+        return self._apply(_ops.Mul, *self._pair(other))
 
     def __rmul__(self, other: Any) -> TensorBase:  # other * self
-        return self._apply(_ops.Mul, self._other(other), self)
+        a, b = self._pair(other)
+        return self._apply(_ops.Mul, b, a)
 
     def __truediv__(self, other: Any) -> TensorBase:
-        return self._apply(_ops.Div, self, self._other(other))
+        return self._apply(_ops.Div, *self._pair(other))
 
     def __rtruediv__(self, other: Any) -> TensorBase:  # other / self
-        return self._apply(_ops.Div, self._other(other), self)
+        a, b = self._pair(other)
+        return self._apply(_ops.Div, b, a)
 
     def __pow__(self, exponent: Any) -> TensorBase:
         if isinstance(exponent, (int, float)):
             return self._apply(_ops.PowScalar, self, exponent=float(exponent))
-        return self._apply(_ops.Pow, self, self._other(exponent))
+        return self._apply(_ops.Pow, *self._pair(exponent))
 
     def __rpow__(self, base: Any) -> TensorBase:  # base ** self
-        return self._apply(_ops.Pow, self._other(base), self)
+        a, b = self._pair(base)
+        return self._apply(_ops.Pow, b, a)
 
     # p -= lr * p.grad on a parameter: in place under no_grad (the hand-written SGD step),
     # an error otherwise, as in torch. On any other tensor `x += y` makes a new tensor x.

@@ -6,6 +6,8 @@ shape; the backward walk (nnwork.autograd) sums it back to each input's own shap
 
 from __future__ import annotations
 
+import contextlib
+
 import functools
 
 from nnwork.ops.backend import xp
@@ -49,6 +51,9 @@ class Mul(Kernel):
         )
 
 
+_NO_CHECK = contextlib.nullcontext()
+
+
 class Div(Kernel):
     """a / b: ∂/∂a = 1/b, ∂/∂b = −a/b² = −out/b."""
 
@@ -56,12 +61,20 @@ class Div(Kernel):
 
     def forward(self, a: xp.ndarray, b: xp.ndarray) -> xp.ndarray:
         self.b = b
-        self.out = a / b
+        with _by_zero(b):
+            self.out = a / b
         return self.out
 
     def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, xp.ndarray | None]:
-        grad_a = grad / self.b
-        return grad_a, (-grad_a * self.out if self.needs_grad[1] else None)
+        with _by_zero(self.b):
+            grad_a = grad / self.b
+            return grad_a, (-grad_a * self.out if self.needs_grad[1] else None)
+
+
+def _by_zero(divisor: xp.ndarray) -> contextlib.AbstractContextManager[object]:
+    """Where a divisor is 0, x / 0 is ±inf (0 / 0 nan), as in torch, without NumPy's warning;
+    the check is one pass, cheaper than entering errstate on every division."""
+    return _NO_CHECK if xp.all(divisor) else xp.errstate(divide="ignore", invalid="ignore")
 
 
 class Neg(Kernel):
