@@ -1,7 +1,5 @@
 """The training loop: repeat θ ← θ − η·∂L/∂θ over a dataset, and look after the run.
 
-Longer than 300 lines: the loop and everything that looks after a run are one job.
-
 `fit(model, train, validation)` runs epochs of shuffled mini-batches. Around the one line
 that matters (`optimizer.step()`), it measures the validation loss every epoch, keeps the
 best weights, stops early when the validation loss stops improving, stops at once when the

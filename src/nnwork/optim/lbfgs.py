@@ -1,8 +1,5 @@
 """L-BFGS with an optional strong-Wolfe line search: a port of `torch.optim.LBFGS`.
 
-Longer than 300 lines: a faithful port of torch.optim.LBFGS, its strong-Wolfe line search
-included.
-
 With s = θₖ₊₁ − θₖ and y = ∇Lₖ₊₁ − ∇Lₖ for the last `history_size` steps, the two-loop recursion
 gives d = −H∇L, where H approximates the inverse Hessian (scaled by yᵀs / yᵀy), and then
 

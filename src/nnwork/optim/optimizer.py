@@ -1,7 +1,5 @@
 """The optimizer base class: parameter groups, per-parameter state, `zero_grad`, `state_dict`.
 
-Longer than 300 lines: the groups, the state and the flat buffers every optimizer shares.
-
 Every optimizer changes the parameter arrays in place,
 
     θ ← θ − η · u(∂L/∂θ, state),
