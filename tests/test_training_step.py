@@ -106,9 +106,16 @@ def test_the_fit_job_takes_dtype_size_and_schedule_from_the_declaration(name: st
     assert {p.dtype for p in model.parameters()} == {np.dtype(needs.dtype)}
     assert hidden_sizes(settings) == list(needs.hidden or DEFAULT_HIDDEN)
     opt = make_optimizer(name, model.parameters())
-    schedule = plateau_schedule(settings, opt)
+    schedule = plateau_schedule(settings, opt, 3277)
     assert (schedule is not None) == needs.lr_schedule
-    assert plateau_schedule(dataclasses.replace(settings, plateau=False), opt) is None
+    assert plateau_schedule(dataclasses.replace(settings, plateau=False), opt, 3277) is None
+
+
+@pytest.mark.parametrize(("rows", "patience"), [(3277, 20), (100_000, 20), (320, 130), (40, 260)])
+def test_the_plateau_waits_the_same_number_of_steps_on_any_number_of_rows(rows: int, patience: int) -> None:
+    model = build_model(FitSettings(), 2, 1)
+    schedule = plateau_schedule(FitSettings(), make_optimizer("adam", model.parameters()), rows)
+    assert schedule.patience == patience  # 260 steps of 256 rows, at least 20 epochs
 
 
 def test_second_order_methods_prefer_float64_and_lm_a_small_network() -> None:
