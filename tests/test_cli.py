@@ -240,3 +240,20 @@ def test_fit_help_shows_the_defaults_it_uses(capsys: pytest.CaptureFixture[str])
     assert code == 0
     assert "(default 64,64; 16,16 with --optimizer lm)" in text and "(default 500)" in text
     assert "lm (Levenberg–Marquardt: small networks, least squares) (default adam)" in text
+
+
+def test_the_readme_csv_example_is_the_data_its_script_makes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/spring.csv is what examples/spring.py writes, and the README's line fits it."""
+    import importlib.util
+
+    examples = Path(__file__).parents[1] / "examples"
+    spec = importlib.util.spec_from_file_location("spring", examples / "spring.py")
+    spring = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(spring)  # our own example script
+    on_disk = data.read_csv(examples / "spring.csv")
+    np.testing.assert_array_equal(np.hstack([on_disk.x, on_disk.y]), spring.measurements())
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(l for l in readme.splitlines() if "examples/spring.csv" in l).split("#")[0].split()
+    code, out, _ = run(capsys, *line[1:], "--csv", str(examples / "spring.csv"), "--epochs", "50",
+                       "--out", str(tmp_path), "--quiet", "--no-plots")
+    assert code == 0 and "spring.csv (400 rows; t, damping → displacement)" in out
