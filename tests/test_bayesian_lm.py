@@ -127,3 +127,18 @@ def test_a_state_dict_with_impossible_precisions_is_refused(key: str, value: flo
     state["param_groups"][0][key] = value
     with pytest.raises(ValueError):
         opt.load_state_dict(state)
+
+
+def test_nnwork_fit_optimizer_br_reports_the_effective_parameters(tmp_path, capsys) -> None:
+    import json
+
+    from nnwork.cli import main
+
+    x, y = _data(60, 6)
+    (tmp_path / "noisy.csv").write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x[:, 0], y[:, 0])))
+    code = main(["fit", "--csv", str(tmp_path / "noisy.csv"), "--optimizer", "br", "--epochs", "30",
+                 "--out", str(tmp_path / "out"), "--quiet", "--no-plots"])
+    out = capsys.readouterr().out
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert code == 0 and 0 < metrics["effective_parameters"] < metrics["parameters"] / 2
+    assert f"the data determine {metrics['effective_parameters']:.1f} of the {metrics['parameters']:,}" in out

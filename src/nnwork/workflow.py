@@ -189,6 +189,9 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
         "parameters": model.num_parameters(),
         "threads": history.threads,
     }
+    gamma = optimizer.param_groups[0].get("gamma")
+    if gamma is not None:  # Bayesian regularisation: how many parameters the data determine
+        metrics["effective_parameters"] = gamma
     return FitResult(predictor, history, metrics, train, validation, target, domain, description,
                      settings, metrics["seconds"])
 

@@ -120,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"network {'-'.join(str(s) for s in result.predictor.model.sizes)} {settings.activation}, "
           f"{result.metrics['parameters']:,} parameters; {result.history.epochs} epochs in "
           f"{result.seconds:.1f} s ({result.history.stop_reason}); best epoch {result.metrics['best_epoch']}")
+    if "effective_parameters" in result.metrics:
+        print(f"Bayesian regularisation: the data determine {result.metrics['effective_parameters']:.1f} "
+              f"of the {result.metrics['parameters']:,} parameters (γ); the prior holds the rest near 0")
     print(f"threads: {result.history.threads.replace('as asked', '--threads')}")
     print(results_table(result.metrics))
     out = Path(args.out)

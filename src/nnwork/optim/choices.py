@@ -36,6 +36,8 @@ OPTIMIZERS: dict[str, Choice] = {
     "rmsprop": Choice(RMSprop, {"lr": 1e-3}),
     "lbfgs": Choice(LBFGS, {"lr": 1.0, "max_iter": 20, "history_size": 50, "line_search_fn": "strong_wolfe"}),
     "lm": Choice(LevenbergMarquardt, {}, "Levenberg–Marquardt: small networks, least squares"),
+    "br": Choice(LevenbergMarquardt, {"regularization": "bayes"},
+                 "Bayesian-regularised Levenberg–Marquardt: noisy data, the weights' pull to zero learned"),
 }
 
 
