@@ -135,7 +135,7 @@ def test_nnwork_fit_optimizer_br_reports_the_effective_parameters(tmp_path, caps
     from nnwork.cli import main
 
     x, y = _data(60, 6)
-    (tmp_path / "noisy.csv").write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x[:, 0], y[:, 0])))
+    (tmp_path / "noisy.csv").write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x[:, 0].tolist(), y[:, 0].tolist())))
     code = main(["fit", "--csv", str(tmp_path / "noisy.csv"), "--optimizer", "br", "--epochs", "30",
                  "--out", str(tmp_path / "out"), "--quiet", "--no-plots"])
     out = capsys.readouterr().out
