@@ -75,7 +75,7 @@ def c_sources(graph: Graph, name: str, real: str = "double") -> tuple[str, str]:
     """The texts of NAME.c and NAME.h."""
     meta = graph.metadata
     d, k = graph.n_inputs, graph.n_outputs
-    about = comment_text(f"{name}: a {meta.get('model')} exported by nnwork {meta.get('nnwork_version')}. "
+    about = comment_text(f"{name}: an nnwork {meta.get('model')}, exported by nnwork {meta.get('nnwork_version')}. "
                          f"x: {d} inputs ({', '.join(meta.get('x_names', []))}); "
                          f"y: {k} outputs ({', '.join(meta.get('y_names', []))}), in the data's units.")
     guard = f"{name.upper()}_H_"

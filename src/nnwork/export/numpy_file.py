@@ -81,7 +81,7 @@ def numpy_source(graph: Graph) -> str:
         bias = np.asarray(layer.bias, dtype=graph.dtype)
         layers.append(f"    ({layer.sources!r}, {_array(weight, 'DTYPE')}, {_array(bias, 'DTYPE')}, "
                       f"{layer.activation.name!r}, {layer.activation.kwargs!r}),")
-    head = (f'"""A {meta.get("model", "model")} exported by nnwork: predictions in '
+    head = (f'"""An nnwork {meta.get("model", "model")}, exported: predictions in '
             "the data's units, with NumPy alone.\n\n"
             f"predict(x): x (N, {graph.n_inputs}) with the columns INPUTS -> (N, {graph.n_outputs}) with the "
             "columns OUTPUTS.\n"

@@ -161,7 +161,7 @@ def onnx_model(graph: Graph) -> Any:
     onnx_graph = helper.make_graph(build.nodes, "nnwork_model", [x_info], [y_info], build.initializers)
     model = helper.make_model(onnx_graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="nnwork",
                               producer_version=str(meta["nnwork_version"]), ir_version=IR_VERSION,
-                              doc_string=f"A {meta['model']} exported by nnwork; inputs and outputs in the data's units.")
+                              doc_string=f"An nnwork {meta['model']}, exported; inputs and outputs in the data's units.")
     properties = {
         "nnwork_version": meta["nnwork_version"], "model": meta["model"],
         "input_columns": json.dumps(meta["x_names"]), "output_columns": json.dumps(meta["y_names"]),

@@ -21,7 +21,7 @@ from nnwork.export.graph import Graph
 
 _SAFETENSORS_DTYPES = {"float32": "F32", "float64": "F64"}
 
-_TEMPLATE = '''"""A {model} exported by nnwork: `load()` gives a torch.nn.Module in the data's units.
+_TEMPLATE = '''"""An nnwork {model}, exported: `load()` gives a torch.nn.Module in the data's units.
 
     module = load()                      # weights from the .safetensors file beside this one
     y = module(x)                        # x (N, {d}) with the columns INPUTS, y (N, {k}): OUTPUTS
