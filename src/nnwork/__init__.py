@@ -48,6 +48,8 @@ _LAZY = {
     "CaptureError": ("nnwork.capture", "CaptureError"),
     "set_num_threads": ("nnwork.threads", "set_num_threads"),
     "get_num_threads": ("nnwork.threads", "get_num_threads"),
+    "export": ("nnwork.export", None),
+    "from_torch": ("nnwork.export.torch_import", "from_torch"),
 }
 
 

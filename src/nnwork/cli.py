@@ -14,7 +14,7 @@ from typing import Sequence
 
 from nnwork.commands import RunFailed, UsageError
 
-COMMANDS = ("fit", "predict", "info", "towers", "explain", "tour")
+COMMANDS = ("fit", "predict", "info", "export", "towers", "explain", "tour")
 DEFAULT_COMMAND = "fit"
 # Options whose values often start with "-" (`--domain -3:3,-3:3`, `--x -1,2`), which argparse
 # would otherwise take for an option of their own.

@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.model}: nnwork model file, format {header.get('format_version')}, "
           f"written by nnwork {header.get('nnwork_version')}")
     print(f"model: {saved.model!r}")
+    from nnwork.export import TARGETS, export_problem
+
+    problem = export_problem(saved.model)
+    print(f"export: {problem} (nnwork export refuses it)" if problem else f"export: to {', '.join(TARGETS)} (nnwork export)")
     if saved.standardization:
         s = saved.standardization
         print(f"inputs: {len(s['x_mean'])} (standardised), outputs: {len(s['y_mean'])} (standardised)")
