@@ -20,7 +20,7 @@ import nnwork as nw
 from nnwork import data, io, nn
 from nnwork.cli import main
 from nnwork.export import ExportError, to_c, to_numpy, to_onnx, to_torch
-from nnwork.nn.layers import ACTIVATIONS
+from nnwork.nn import ACTIVATIONS
 from nnwork.nn.neuron import example_network
 from nnwork.towers import TowerGrid, original_four_towers, original_tower
 from nnwork.towers.modules import Bump, Step

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nnwork.export.graph import IDENTITY, Activation, ExportError, Graph, Layer, inline_identities
-from nnwork.nn import layers as nnl
+from nnwork import nn as nnl
 from nnwork.nn.module import Module
 from nnwork.nn.neuron import Neuron, NeuronGraph
 from nnwork.towers.grid import TowerGrid

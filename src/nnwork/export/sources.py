@@ -44,14 +44,14 @@ def prepare(source: Any, keep_scaling: bool = False) -> Graph:
         s = Standardizer.from_dict(standardization)
         graph = with_scaling(graph, s.x_mean, s.x_std, s.y_mean, s.y_std, keep_scaling)
     training = training or {}
-    import nnwork
+    from nnwork.version import __version__
 
     graph.metadata = {  # file contents are untrusted: only checked plain values go into exports
         "x_names": _names(training.get("x_names"), "x", graph.n_inputs),
         "y_names": _names(training.get("y_names"), "y", graph.n_outputs),
         "domain": _domain(training.get("domain_used"), graph.n_inputs),
         "metrics": _metrics(metrics),
-        "nnwork_version": version if isinstance(version, str) and _VERSION.fullmatch(version) else nnwork.__version__,
+        "nnwork_version": version if isinstance(version, str) and _VERSION.fullmatch(version) else __version__,
         "model": type(model).__name__,
         "scaling": None if standardization is None else ("separate" if keep_scaling else "folded"),
     }

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from nnwork.export.graph import ACTIVATION_OPTIONS
-from nnwork.nn import layers as nnl
+from nnwork import nn as nnl
 from nnwork.nn.module import Module
 
 # torch class name -> nnwork activation name (its options are read from the torch module)
