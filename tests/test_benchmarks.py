@@ -6,6 +6,7 @@ computes the true gradients and torch.optim's updates, so the floor is honest.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,69 @@ def test_w5_stopped_mid_load_leaves_no_process(how: str) -> None:
     assert process.returncode != 0 and "STOPPED EARLY" in out, (process.returncode, out[-1500:], err[-1500:])
     time.sleep(0.5)  # reaped children vanish from /proc at once; give the kernel a moment anyway
     assert _tagged(tag) == []
+
+
+# ---- real tables (benchmarks/realdata.py): needs the bench extra's scikit-learn and statsmodels --
+def _needs_realdata_libraries() -> None:
+    for library in ("sklearn", "statsmodels"):
+        pytest.importorskip(library, reason=f"benchmarks/realdata.py needs {library} (the `bench` extra, not `test`)")
+
+
+def test_realdata_quick_run_scores_every_method_on_both_tables(tmp_path: Path) -> None:
+    _needs_realdata_libraries()
+    from benchmarks import realdata
+
+    out = tmp_path / "realdata.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "realdata.py"), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "R² on the held-out fold" in done.stdout and "seconds per fit" in done.stdout, done.stdout
+    assert "nnwork default ≥ best of linear/ridge − 0.01 on" in done.stdout
+    results = json.loads(out.read_text())
+    assert (results["folds"], results["repeats"]) == (2, 1)
+    assert list(results["tables"]) == list(realdata.QUICK_TABLES)
+    for table, entry in results["tables"].items():
+        assert entry["choice"] and entry["rows"] >= realdata.MIN_ROWS
+        assert set(entry["methods"]) == set(realdata.METHODS)
+        for method, scores in entry["methods"].items():
+            assert scores["errors"] == [], f"{table} / {method}: {scores['errors']}"
+            assert len(scores["r2"]) == 2 and all(math.isfinite(r) and r <= 1 for r in scores["r2"]), (table, method)
+            assert all(s > 0 for s in scores["seconds"]), (table, method, scores["seconds"])
+        # ordinary least squares on these tables: about 0.49 (diabetes) and 0.77 (engel) with 2 folds
+        assert all(0.3 < r < 0.95 for r in entry["methods"]["linear"]["r2"]), (table, entry["methods"]["linear"])
+    assert all(math.isfinite(v) for v in results["mean_r2"].values())
+
+
+def test_realdata_failed_fit_is_reported_and_every_method_sees_the_same_folds() -> None:
+    _needs_realdata_libraries()
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import RepeatedKFold
+
+    from benchmarks import realdata
+
+    draw = np.random.default_rng(0)
+    x = draw.normal(size=(60, 3))
+    table = realdata.Table("toy", x, x @ [1.0, -2.0, 0.5] + draw.normal(0, 0.5, 60), ["a", "b", "c"], "y", "toy")
+    seen: list[tuple[int, ...]] = []
+
+    def fails_on_the_second_fold(fold: realdata.Fold, quick: bool) -> tuple[np.ndarray, float]:
+        seen.append(tuple(fold.test))
+        if len(seen) == 2:
+            raise ValueError("injected failure")
+        return np.full(len(fold.test), float(np.mean(fold.table.y[fold.train]))), 0.0
+
+    methods = {"fails": fails_on_the_second_fold, "linear": realdata.METHODS["linear"]}
+    scores = realdata.cross_validate(table, methods, folds=3, repeats=2, seed=7)
+    assert scores["fails"].r2[1] is None and scores["fails"].errors == ["fold 2: ValueError: injected failure"]
+    assert len(scores["fails"].r2) == 6 and all(r is not None for i, r in enumerate(scores["fails"].r2) if i != 1)
+    expected = []
+    for train, test in RepeatedKFold(n_splits=3, n_repeats=2, random_state=7).split(x):
+        assert seen.pop(0) == tuple(test)
+        fitted = LinearRegression().fit(x[train], table.y[train])
+        expected.append(realdata.r2_score(table.y[test], fitted.predict(x[test])))
+    assert scores["linear"].errors == []
+    np.testing.assert_allclose(scores["linear"].r2, expected, rtol=1e-12)
+    report = realdata.report({"toy": {"rows": 60, "inputs": 3, "choice": "toy", "methods": {
+        name: vars(scores[name] if name in scores else realdata.Scores([None], [None], ["fold 1: boom"]))
+        for name in realdata.METHODS}}}, folds=3, repeats=2)
+    assert "toy / nnwork: fold 1: boom" in report and "failed" in report
