@@ -170,7 +170,9 @@ def adam_trainers(problem: FitProblem, params: Parameters, data: FitData, seed: 
 
 # Levenberg–Marquardt solves a P × P system: it trains the network `nnwork fit --optimizer lm`
 # gives by default (16 × 16 hidden units, 337 parameters here), in float64.
-LM_HIDDEN = getattr(importlib.import_module("nnwork.workflow"), "LM_HIDDEN", (16, 16))[0]
+# LM's own network width: declared by the optimizer (nnwork.optim.needs); older nnworks named it in workflow.
+_LM_NEEDS = getattr(getattr(nnwork.optim, "LevenbergMarquardt", None), "needs", None)
+LM_HIDDEN = (getattr(_LM_NEEDS, "hidden", None) or getattr(importlib.import_module("nnwork.workflow"), "LM_HIDDEN", (16, 16)))[0]
 
 
 def best_runs(problem: FitProblem, params: Parameters, data: FitData, seed: int, cap: float,
