@@ -294,8 +294,9 @@ def test_float64_softplus_has_no_softplus_node(exported: dict[str, Exported], tm
     assert "Softplus" not in ops and {"Relu", "Log", "Exp", "Where"} <= ops
 
 
-def test_torch_layout_matches_nnwork(exported: dict[str, Exported], tmp_path: Path) -> None:
-    case = exported["mlp_tanh_float64"]
+@pytest.mark.parametrize("name", ["mlp_tanh_float64", "mlp_identity_float32", "mlp_relu_float64"])
+def test_torch_layout_matches_nnwork(exported: dict[str, Exported], tmp_path: Path, name: str) -> None:
+    case = exported[name]
     for keep in (False, True):
         to_torch(case.path, tmp_path / "t.py", keep_scaling=keep)
         module = _import(tmp_path / "t.py").load()

@@ -15,7 +15,7 @@ kept beside them as `x_scaling` / `y_scaling`, (mean, std) pairs the writers app
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -114,19 +114,22 @@ def fold_scaling(graph: Graph, x_mean: np.ndarray, x_std: np.ndarray, y_mean: np
     shifted = [replace(layer, sources=tuple(s + 1 for s in layer.sources)) for layer in graph.layers]
     last = len(shifted) + 1
     scale_out = Layer((last,), np.diag(y_std), y_mean.copy())
-    return inline_identities(replace(graph, layers=[scale_in, *shifted, scale_out]))
+    # Only the scaling merges away (into the first layers, and the model's own affine output
+    # layer into the output scaling): the model's layers stay as they are, so an exported MLP
+    # keeps its layout (its state_dict keys) whatever its activations.
+    merged = [0] + ([len(shifted)] if shifted and shifted[-1].activation == IDENTITY else [])
+    return inline_identities(replace(graph, layers=[scale_in, *shifted, scale_out]), merged)
 
 
-def inline_identities(graph: Graph) -> Graph:
-    """Merge every identity (purely affine) layer but the output into the layers that read it:
-    B(…, A(u), …) with A(u) = W_A·u + b_A reads u with weight W_B,A·W_A and gains W_B,A·b_A."""
+def inline_identities(graph: Graph, only: Sequence[int] | None = None) -> Graph:
+    """Merge identity (purely affine) layers into the layers that read them — those at the
+    positions `only`, or every one but the output: B(…, A(u), …) with A(u) = W_A·u + b_A reads
+    u with weight W_B,A·W_A and gains W_B,A·b_A."""
     layers = list(graph.layers)
-    i = 0
-    while i < len(layers) - 1:
-        if layers[i].activation != IDENTITY:
-            i += 1
-            continue
-        layers = _substitute(graph, layers, i)
+    if only is None:
+        only = [i for i, layer in enumerate(layers[:-1]) if layer.activation == IDENTITY]
+    for index in sorted(only, reverse=True):  # from the last, so earlier positions hold
+        layers = _substitute(graph, layers, index)
     return replace(graph, layers=layers)
 
 

@@ -214,7 +214,10 @@ def lower(model: Module) -> Graph:
     for name, parameter in model.named_parameters():
         if not np.isfinite(parameter.data).all():
             raise ExportError(f"the parameter {name!r} holds values that are not finite (nan or inf)")
-    return inline_identities(Graph(n_inputs, layers, _dtype(model)))
+    graph = Graph(n_inputs, layers, _dtype(model))
+    # A chain of layers keeps its layout (an exported MLP's state_dict keys are the model's);
+    # a graph's affine sums (a NeuronGraph's "f2 + f1") merge into the neurons that read them.
+    return graph if lowering is _sequential else inline_identities(graph)
 
 
 def export_problem(model: Module) -> str | None:

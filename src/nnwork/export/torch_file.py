@@ -104,10 +104,12 @@ def build():
     if not CHAIN:
         return Graph()
     modules = []
-    for _, n_in, n_out, activation, options in LAYERS:
+    for i, (_, n_in, n_out, activation, options) in enumerate(LAYERS):
         modules.append(nn.Linear(n_in, n_out, dtype=DTYPE))
         if activation != "identity":
             modules.append(ACTIVATIONS[activation](options))
+        elif i < len(LAYERS) - 1:  # nnwork's MLP keeps an Identity between layers: the same keys
+            modules.append(nn.Identity())
     return StandardizedSequential(*modules) if SCALING else nn.Sequential(*modules)
 
 
@@ -147,7 +149,8 @@ def state_dict(graph: Graph) -> dict[str, np.ndarray]:
         prefix = f"{position}." if graph.is_chain else f"layers.{i}."
         tensors[prefix + "weight"] = np.asarray(layer.weight, dtype=graph.dtype)
         tensors[prefix + "bias"] = np.asarray(layer.bias, dtype=graph.dtype)
-        position += 1 if layer.activation.name == "identity" else 2
+        last = i == len(graph.layers) - 1
+        position += 1 if last and layer.activation.name == "identity" else 2
     for which, scaling in (("x", graph.x_scaling), ("y", graph.y_scaling)):
         if scaling is not None:
             tensors[f"{which}_mean"], tensors[f"{which}_std"] = scaling
