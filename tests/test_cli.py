@@ -238,8 +238,9 @@ def test_fit_help_shows_the_defaults_it_uses(capsys: pytest.CaptureFixture[str])
     code, stdout, _ = run(capsys, "fit", "--help")
     text = " ".join(stdout.split())
     assert code == 0
-    assert "(default 64,64; 16,16 with --optimizer lm)" in text and "(default 500)" in text
-    assert "lm (Levenberg–Marquardt: small networks, least squares) (default adam)" in text
+    assert "(default 64,64; 16,16 with --optimizer lm or br)" in text and "(default 500)" in text
+    assert "lm (Levenberg–Marquardt: small networks, least squares), br (Bayesian-regularised" in text
+    assert "pull to zero learned) (default adam)" in text
 
 
 def test_the_readme_csv_example_is_the_data_its_script_makes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

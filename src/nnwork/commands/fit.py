@@ -40,8 +40,11 @@ def add_parser(subparsers: Any) -> None:
         "its errors and write model.npz, metrics.json and figures to --out.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    own_hidden = "".join(f"; {_sizes(choice.cls.needs.hidden)} with --optimizer {name}"
-                         for name, choice in OPTIMIZERS.items() if choice.cls.needs.hidden)
+    sized: dict[str, list[str]] = {}  # a declared width -> the optimizers that declare it
+    for name, choice in OPTIMIZERS.items():
+        if choice.cls.needs.hidden:
+            sized.setdefault(_sizes(choice.cls.needs.hidden), []).append(name)
+    own_hidden = "".join(f"; {sizes} with --optimizer {' or '.join(names)}" for sizes, names in sized.items())
     optimizers = ", ".join(f"{name} ({choice.note})" if choice.note else name for name, choice in OPTIMIZERS.items())
     p.add_argument("formula", nargs="?", help="a formula such as 'sin(x)*cos(y)' or a named target (e.g. franke)")
     p.add_argument("--domain", help="input ranges, e.g. -3:3,-3:3 (default: the target's own)")
