@@ -757,3 +757,17 @@ def test_oversized_entries_are_refused_before_they_are_inflated(tmp_path: Path, 
 def test_oversized_state_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str) -> None:
     monkeypatch.setattr(limits, "MAX_STATE_VALUES", 100)
     assert_bad_file(_zip_with_zeros(tmp_path / "big.npz", entry, 101), r"declares 101 .*state values")
+
+
+def test_an_unwritable_target_is_named_not_its_temporary_file(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root writes anywhere: /proc refuses new files even then
+            locked = Path("/proc")
+        with pytest.raises(OSError) as info:
+            io.save(nn.MLP([2, 1]), locked / "m.npz")
+        assert info.value.filename == str(locked / "m.npz") and ".tmp-" not in str(info.value)
+    finally:
+        (tmp_path / "locked").chmod(0o700)

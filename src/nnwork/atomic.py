@@ -38,7 +38,11 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     _remove_stale_temps(path)
     temp = directory / f"{temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        with open(temp, "xb") as file:
+        opened = open(temp, "xb")
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from None
+    try:
+        with opened as file:
             write(file)
             file.flush()
             os.fsync(file.fileno())
