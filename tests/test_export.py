@@ -454,3 +454,12 @@ def test_import_nnwork_imports_neither_onnx_nor_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(Path(nw.__file__).parent.parent)})
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_numpy_runtime_copies_the_engines_constants() -> None:
+    """The exported NumPy file cannot import nnwork, so it carries copies: they must not drift."""
+    from nnwork.export import numpy_runtime
+    from nnwork.ops import activations
+
+    for name in ("SELU_ALPHA", "SELU_SCALE", "GELU_KAPPA", "SQRT_HALF", "SQRT_2_OVER_PI", "ERFC_CHEBYSHEV"):
+        np.testing.assert_array_equal(getattr(numpy_runtime, name), getattr(activations, name), err_msg=name)

@@ -170,22 +170,22 @@ class MatMul(Kernel):
 
     def backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, xp.ndarray | None]:
         a, b, grad = self._matrices(grad)
-        grad_a = grad_b = None
-        if self.needs_grad[0]:
-            grad_a = unbroadcast(matmul(grad, xp.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
+        grad_b = None
         if self.needs_grad[1]:
             grad_b = unbroadcast(matmul(xp.swapaxes(a, -1, -2), grad), b.shape).reshape(self.b.shape)
-        return grad_a, grad_b
+        return self._grad_a(a, b, grad), grad_b
 
     def per_sample_backward(self, grad: xp.ndarray) -> tuple[xp.ndarray | None, xp.ndarray | None]:
         """As backward, but b (a weight) gets one gradient per row of a: row i is aᵢ ⊗ gᵢ."""
         a, b, grad = self._matrices(grad)
-        grad_a = grad_b = None
-        if self.needs_grad[0]:
-            grad_a = unbroadcast(matmul(grad, xp.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
-        if self.needs_grad[1]:
-            grad_b = per_sample_outer(a, grad).reshape((len(a),) + self.b.shape)
-        return grad_a, grad_b
+        grad_b = per_sample_outer(a, grad).reshape((len(a),) + self.b.shape) if self.needs_grad[1] else None
+        return self._grad_a(a, b, grad), grad_b
+
+    def _grad_a(self, a: xp.ndarray, b: xp.ndarray, grad: xp.ndarray) -> xp.ndarray | None:
+        """∂L/∂a = g·bᵀ, the same in both modes."""
+        if not self.needs_grad[0]:
+            return None
+        return unbroadcast(matmul(grad, xp.swapaxes(b, -1, -2)), a.shape).reshape(self.a.shape)
 
 
 def per_sample_outer(x: xp.ndarray, grad: xp.ndarray) -> xp.ndarray:
