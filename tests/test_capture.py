@@ -104,7 +104,7 @@ def test_a_replay_writes_each_gradient_into_the_optimizers_flat_array() -> None:
         step(x, y)
         for p, g in zip(model.parameters(), eager_grads):
             np.testing.assert_array_equal(p.grad, g)
-    homes = opt.gradient_buffers()
+    homes = opt.gradient_homes()
     assert all(p.grad is homes[id(p)] for p in model.parameters())  # no copy on the way to the update
 
 

@@ -13,7 +13,7 @@ import torch
 
 from nnwork import nn, optim
 from nnwork.optim import lr_scheduler
-from nnwork.optim import flat as flat_module
+from nnwork import buffers
 
 
 class P:
@@ -425,7 +425,7 @@ class Loose:
 def test_packed_parameters_are_updated_in_place_and_exactly_like_loose_ones(name, settings) -> None:  # type: ignore[no-untyped-def]
     model = nn.MLP([3, 5, 4, 2], generator=0)
     packed = model.parameters()
-    block = flat_module.contiguous_block([p.data for p in packed])
+    block = buffers.tiling([p.data for p in packed])
     assert block is not None and block.size == sum(p.data.size for p in packed)
     loose = [Loose(p.data) for p in packed]
     opt_packed, opt_loose = getattr(optim, name)(packed, **settings), getattr(optim, name)(loose, **settings)
@@ -447,13 +447,13 @@ def test_packed_parameters_are_updated_in_place_and_exactly_like_loose_ones(name
     assert not opt_packed._flat_groups[0].packed  # after the rebinding it copies in and out
 
 
-def test_contiguous_block_only_accepts_arrays_laid_back_to_back_in_order() -> None:
+def test_tiling_only_accepts_arrays_laid_back_to_back_in_order() -> None:
     base = np.arange(10.0)
     a, b, c = base[0:4].reshape(2, 2), base[4:7], base[7:10]
-    assert flat_module.contiguous_block([a, b, c]) is not None
-    np.testing.assert_array_equal(flat_module.contiguous_block([b, c]), base[4:10])
-    assert flat_module.contiguous_block([b, a, c]) is None  # out of order
-    assert flat_module.contiguous_block([a, c]) is None  # a gap
-    assert flat_module.contiguous_block([a, b.copy()]) is None  # another array
-    assert flat_module.contiguous_block([base[::2][:2], base[::2][2:]]) is None  # strided
-    assert flat_module.contiguous_block([np.zeros(3)]) is None  # owns its memory: no base
+    assert buffers.tiling([a, b, c]) is not None
+    np.testing.assert_array_equal(buffers.tiling([b, c]), base[4:10])
+    assert buffers.tiling([b, a, c]) is None  # out of order
+    assert buffers.tiling([a, c]) is None  # a gap
+    assert buffers.tiling([a, b.copy()]) is None  # another array
+    assert buffers.tiling([base[::2][:2], base[::2][2:]]) is None  # strided
+    assert buffers.tiling([np.zeros(3)]) is None  # owns its memory: no base

@@ -14,8 +14,9 @@ A replay also allocates almost nothing. Ops that can write into given arrays (se
 `Kernel.writes_into`: the layers and activations) get their output and their input
 gradients their own arrays, made once at capture time and reused every step; a parameter's
 gradient is written straight into the optimizer's flat gradient array (see
-`Optimizer.gradient_buffers`), so the update finds it there without copying. Hence, after a
-captured step, `p.grad` is a view of that array, overwritten by the next step: copy it to keep it.
+`nnwork.buffers`, where this contract is written down once), so the update finds it there
+without copying. Hence, after a captured step, `p.grad` is a view of that array, overwritten
+by the next step: copy it to keep it.
 
 A parameter whose `requires_grad` changes (frozen or unfrozen) makes the next call capture
 again. What a replay cannot see: arrays baked into the graph at capture time. The batch (x, y) and
@@ -33,6 +34,7 @@ import numpy as np
 
 from nnwork import _grad_mode
 from nnwork.autograd import RecordedWalk, backprop
+from nnwork.buffers import GradientHomes
 from nnwork.nn.module import Module
 from nnwork.ops.kernel import Kernel
 from nnwork.tensor import Tensor, constant
@@ -96,7 +98,7 @@ class CapturedStep:
         plan.walk = RecordedWalk(loss)
         backprop(loss, np.ones_like(loss.data), retain_graph=True, record=plan.walk)
         self.optimizer.step()
-        homes = self.optimizer.gradient_buffers() if hasattr(self.optimizer, "gradient_buffers") else {}
+        homes = getattr(self.optimizer, "gradient_homes", GradientHomes)()
         _give_arrays(plan.walk, homes)
         return loss.item(), plan
 
@@ -155,7 +157,7 @@ def _one_dtype(tensors: Any) -> bool:
     return len({t.data.dtype for t in tensors}) == 1
 
 
-def _give_arrays(walk: RecordedWalk, homes: dict[int, np.ndarray]) -> None:
+def _give_arrays(walk: RecordedWalk, homes: GradientHomes) -> None:
     """Give each op that can write its gradients into arrays (and whose inputs share one
     dtype) one array per input gradient, made here once: the optimizer's gradient array for a
     parameter (its `home`), a new one otherwise. Only where the walk saw the op return a
@@ -178,7 +180,7 @@ def _give_arrays(walk: RecordedWalk, homes: dict[int, np.ndarray]) -> None:
             parent = fn.parents[k]
             if walk.returned[i][k] != (shape, parent.data.dtype) or producers[target] != 1:
                 continue
-            home = homes.get(id(parent)) if parent.grad_fn is None else None
+            home = homes.of(parent) if parent.grad_fn is None else None
             if home is not None and home.shape == shape and home.dtype == parent.data.dtype:
                 leaf_homes[target] = home
                 arrays[k] = home

@@ -12,6 +12,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
+from nnwork.buffers import pack
 from nnwork.nn import config as module_types
 from nnwork.tensor import Tensor
 
@@ -182,18 +183,12 @@ class Module:
 
 def pack_parameters(params: list[Parameter]) -> None:
     """Lay the parameters' values back to back in ONE contiguous array, each `p.data`
-    becoming a view of its own part (values unchanged).
-
-    An optimizer that updates a whole model at once (see `nnwork.optim.optimizer.FlatGroup`)
-    then works on that array directly instead of copying every parameter in and out of a
-    flat copy each step. Rebinding `p.data` is only safe before anyone holds the old arrays,
-    so model constructors call this on the parameters they have just created.
+    becoming a view of its own part (values unchanged), so that an optimizer updates the
+    whole model through that one array (see `nnwork.buffers`). Rebinding `p.data` is only
+    safe before anyone holds the old arrays, so model constructors call this on the
+    parameters they have just created. Parameters of mixed dtypes are left as they are.
     """
     if not params or len({p.data.dtype for p in params}) != 1:
         return
-    block = np.concatenate([p.data.reshape(-1) for p in params])
-    offset = 0
-    for p in params:
-        p.data = block[offset : offset + p.data.size].reshape(p.data.shape)
-        offset += p.data.size
-
+    for p, view in zip(params, pack([p.data for p in params])):
+        p.data = view

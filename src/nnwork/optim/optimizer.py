@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from nnwork.buffers import GradientHomes
+
 from .checks import check_grad as check_grad, check_range as check_range
 from .flat import FlatGroup
 from .needs import Needs
@@ -170,12 +172,14 @@ class Optimizer:
         flat.share_state()
         return True
 
-    def gradient_buffers(self) -> dict[int, Array]:
-        """{id(p): the array the next flat update reads p's gradient from}, for every
-        parameter of a group updated flat so far. Whoever computes the gradients (a captured
-        step) may write them there and set `p.grad` to that array: the update then skips
-        copying them in. Empty for optimizers or groups that do not update flat."""
-        return {id(p): view for flat in self._flat_groups.values() for p, view in zip(flat.params, flat.grad_views)}
+    def gradient_homes(self) -> GradientHomes:
+        """Where the next flat update reads each parameter's gradient from, for every
+        parameter of a group updated flat so far (see `nnwork.buffers`). Empty for
+        optimizers or groups that do not update flat."""
+        homes: dict[int, Array] = {}
+        for flat in self._flat_groups.values():
+            homes.update(flat.gradient_homes())
+        return GradientHomes(homes)
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as plain data (dicts, lists, numbers, copied NumPy arrays).
