@@ -58,7 +58,11 @@ def test_an_old_file_loads_to_the_same_outputs(name: str) -> None:
     with nw.no_grad():
         out = model(nw.tensor(x, dtype=model.parameters()[0].dtype)).data
     assert out.dtype == y.dtype and out.shape == y.shape
-    assert out.tobytes() == y.tobytes(), f"{name}: largest difference {np.max(np.abs(out - y))}"
+    # Within a few rounding errors of the output's scale, not bit for bit: NumPy's exp/tanh take
+    # different SIMD paths on different CPUs (seen: 1-6e-8 apart on float32 outputs of size 1,
+    # between two machines of one kind).
+    tolerance = 8 * np.finfo(y.dtype).eps
+    np.testing.assert_allclose(out, y, rtol=tolerance, atol=tolerance * max(1.0, float(np.abs(y).max())))
 
 
 @pytest.mark.parametrize("name", FILES)
