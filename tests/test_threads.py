@@ -4,6 +4,7 @@ on one thread inside nnwork's work and given back afterwards."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -269,3 +270,26 @@ def test_cli_fit_prints_the_threads_it_used(tmp_path: object) -> None:
     done = subprocess.run([sys.executable, "-m", "nnwork", "fit", "--epochs", "2",
                            "--out", str(tmp_path), "--quiet", "--no-plots"], capture_output=True, text=True)
     assert "threads: 1 (the network's matrix products are too small to share out)" in done.stdout
+
+
+def test_a_blas_loaded_after_the_first_step_is_held_too() -> None:
+    """SciPy brings its own OpenBLAS; imported after nnwork first held NumPy's, it must be
+    held as well (and given back). Run in a fresh process, so that SciPy really loads late."""
+    pytest.importorskip("scipy")
+    script = """
+import numpy as np, nnwork as nw
+from threadpoolctl import threadpool_info
+def counts():
+    return sorted(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+before = counts()
+nw.set_num_threads(1)
+import scipy.linalg
+nw.set_num_threads(1)
+held = counts()
+nw.set_num_threads(None)
+print(before, held, counts())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    before, held, after = (json.loads(part) for part in out.replace("] [", "]|[").strip().split("|"))
+    assert len(held) == len(before) + 1 and set(held) == {1}
+    assert set(after) == set(before)  # given back: each library at its own default (cores, or the environment's)

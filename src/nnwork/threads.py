@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import operator
 import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ _holders = 0  # nested `working()` scopes
 _kept = False  # keep_blas() was called: the BLAS stays held after the scopes end
 _lock = threading.Lock()
 _controllers: list[Any] | None = None
+_scanned_modules = -1  # len(sys.modules) when _controllers were made
 large_products = 0  # how many products nnwork.blas has shared out so far (ThreadChooser watches it)
 
 
@@ -107,12 +109,18 @@ def use(n: int) -> None:
 
 # ---- the BLAS's own threads ----------------------------------------------------------------
 def _blas() -> list[Any]:
-    """threadpoolctl's controllers of the BLAS libraries loaded in this process (made once)."""
-    global _controllers
-    if _controllers is None:
+    """threadpoolctl's controllers of the BLAS libraries loaded in this process.
+
+    Made again whenever modules were imported since the last scan (a scan takes ~5 ms): a
+    library imported after nnwork's first step, such as SciPy's or PyTorch's BLAS, is held too.
+    """
+    global _controllers, _scanned_modules
+    if _controllers is None or len(sys.modules) != _scanned_modules:
         from threadpoolctl import ThreadpoolController
 
+        _scanned_modules = len(sys.modules)
         _controllers = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
+        _scanned_modules = len(sys.modules)  # threadpoolctl's own first import counts as seen
     return _controllers
 
 
@@ -123,11 +131,14 @@ def blas_threads() -> int:
 
 
 def _hold_blas() -> None:
-    """Put the BLAS on one thread, remembering its counts (once)."""
+    """Put the BLAS libraries on one thread, remembering each one's count the first time
+    it is held (a library loaded while nnwork holds the others joins them)."""
     global _saved_blas
     with _lock:
         if _saved_blas is None:
-            _saved_blas = [(lib, lib.get_num_threads()) for lib in _blas()]
+            _saved_blas = []
+        held = {lib.filepath for lib, _ in _saved_blas}
+        _saved_blas += [(lib, lib.get_num_threads()) for lib in _blas() if lib.filepath not in held]
         for lib, _ in _saved_blas:
             lib.set_num_threads(1)
 
