@@ -29,7 +29,10 @@ from nnwork.tensor import Tensor
 
 TARGET = "sin(2*x) + x/2"  # the G of the first and last steps, on [−3, 3]
 DOMAIN = (-3.0, 3.0)
-FIT = dict(hidden=(32, 32), epochs=150, samples=1024, batch_size=64)
+TARGET_SHOWN = "sin(2x) + x/2"  # as the page writes it
+# Step 8: full batch, the same start for both optimizers; plain gradient descent with the
+# largest η (of 0.01, 0.03, 0.1) whose loss falls at every step here, Adam with η = 0.005.
+FIT = dict(sizes=(1, 32, 32, 1), samples=256, steps=1500, gd_lr=0.03, adam_lr=0.005, seed=0)
 DPI = 90
 
 
@@ -70,19 +73,45 @@ def _model_step(out: Path) -> tuple[Path, dict[str, Any]]:
         for seed in (1, 2, 3):
             net = MLP([1, 16, 16, 1], "tanh", generator=seed, dtype=np.float64)
             models.append(net(Tensor(x[:, None])).data[:, 0])
-    return _save(functions_figure(x, _g(x), models, label=f"G(x) = {TARGET}"), out / "01_model.png"), {}
+    return _save(functions_figure(x, _g(x), models, label=f"G(x) = {TARGET_SHOWN}"), out / "01_model.png"), {}
+
+
+# Weights picked by hand for step 2 so that F's shape shows the wiring over [−6, 6]²
+# (the article's random weights give an F that is nearly flat there).
+VISIBLE_WEIGHTS = {"f1": ([1.5], 0.0), "f2": ([-1.5], 0.0), "f3": ([4.0], -4.0), "f4": ([-3.0], 1.5),
+                   "f5": ([6.0, 6.0], -6.0)}
+
+
+def visible_network(rewired: bool = False) -> Any:
+    """The article's five-neuron network with VISIBLE_WEIGHTS; `rewired`: f4 reads x1's neuron
+    f1 instead of f2, every weight unchanged."""
+    from nnwork.nn.neuron import NeuronGraph
+
+    net = NeuronGraph(inputs=["x1", "x2"], generator=0, dtype=np.float64)
+    net.neuron("f1", "x1")
+    net.neuron("f2", "x2")
+    net.neuron("f3", "f2 + f1")
+    net.neuron("f4", "f1" if rewired else "f2")
+    net.neuron("f5", "f3", "f4")
+    params = dict(net.named_parameters())
+    for name, (weight, bias) in VISIBLE_WEIGHTS.items():
+        params[f"{name}.weight"].data[...] = weight
+        params[f"{name}.bias"].data[...] = bias
+    return net
 
 
 def _network_step(out: Path) -> tuple[Path, dict[str, Any]]:
     from nnwork.plot.explain import network_figure
 
-    net = default_network()
+    net = visible_network()
     walk = walk_backprop(net, DEFAULT_X, DEFAULT_Y)
     axis = np.linspace(-6, 6, 121)
     X, Y = np.meshgrid(axis, axis)
+    points = Tensor(np.column_stack([X.ravel(), Y.ravel()]))
     with no_grad():
-        Z = net(Tensor(np.column_stack([X.ravel(), Y.ravel()]))).data.reshape(X.shape)
-    path = _save(network_figure(walk, (X, Y, Z)), out / "02_network.png")
+        Z = net(points).data.reshape(X.shape)
+        rewired = visible_network(rewired=True)(points).data.reshape(X.shape)
+    path = _save(network_figure(walk, (X, Y, Z), (rewired, "f4 reads f1")), out / "02_network.png")
     return path, {"n_params": net.num_parameters(), "x1": f"{DEFAULT_X[0]:g}", "x2": f"{DEFAULT_X[1]:g}"}
 
 
@@ -139,25 +168,26 @@ def _step_step(out: Path) -> tuple[Path, dict[str, Any]]:
     from nnwork.plot.explain import step_figure
 
     _, report = gradient_step(default_network(), DEFAULT_X, DEFAULT_Y)
-    fields = {"lr": f"{report.lr:g}", "before": f"{report.loss_before:.4g}", "after": f"{report.loss_after:.4g}"}
+    fields = {"lr": f"{report.lr:g}", "before": f"{report.loss_before:.4g}", "after": f"{report.loss_after:.4g}",
+              "gnorm": f"{report.gradient_norm:.3g}", "moved": f"{report.lr * report.gradient_norm:.2g}"}
     return _save(step_figure(report), out / "07_step.png"), fields
 
 
 def _fit_step(out: Path) -> tuple[Path, dict[str, Any]]:
+    from nnwork.explain.training import train_two_ways
     from nnwork.plot.explain import fit_figure
-    from nnwork.workflow import FitSettings, fit_function
 
     started = time.perf_counter()
-    result = fit_function(FitSettings(formula=TARGET, domain=[DOMAIN], patience=None, seed=0, **FIT))
+    grid, runs = train_two_ways(lambda x: _g(x[:, 0]).reshape(-1, 1), DOMAIN, **FIT)
     seconds = time.perf_counter() - started
-    x = np.linspace(*DOMAIN, 400)
-    prediction = result.predictor(x[:, None])[:, 0]
-    path = _save(fit_figure(x, _g(x), prediction, result.history.train_loss, label=f"G(x) = {TARGET}"),
-                 out / "08_fit.png")
-    sizes = result.predictor.model.sizes
-    fields = {"arch": "-".join(map(str, sizes)) + " tanh", "params": result.metrics["parameters"],
-              "samples": FIT["samples"], "target": TARGET, "epochs": result.history.epochs,
-              "seconds": f"{seconds:.1f}", "rmse": f"{result.metrics['validation']['rmse']:.2g}"}
+    path = _save(fit_figure(grid, _g(grid).reshape(-1), runs, label=f"G(x) = {TARGET_SHOWN}"), out / "08_fit.png")
+    gd_run, adam = runs
+    sizes = FIT["sizes"]
+    fields = {"arch": "-".join(map(str, sizes)), "params": sum(a * b + b for a, b in zip(sizes, sizes[1:])),
+              "samples": FIT["samples"], "target": TARGET_SHOWN, "steps": FIT["steps"], "seconds": f"{seconds:.1f}",
+              "gd_lr": f"{gd_run.lr:g}", "adam_lr": f"{adam.lr:g}", "start": f"{gd_run.loss[0]:.3g}",
+              "gd_end": f"{gd_run.loss[-1]:.2g}", "adam_end": f"{adam.loss[-1]:.2g}",
+              "gd_rmse": f"{gd_run.rmse:.2g}", "adam_rmse": f"{adam.rmse:.2g}"}
     return path, fields
 
 

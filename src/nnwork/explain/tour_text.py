@@ -54,7 +54,9 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "and {n_params} parameters and is one nested formula: "
             "F(Θ, x) = f(θ₅, f(θ₃, f(θ₂, x₂) + f(θ₁, x₁)), f(θ₄, f(θ₂, x₂))). Left: the wiring, with "
             "each neuron's value for x = ({x1}, {x2}). Right: the whole function F over its two "
-            "inputs. The output depends on the numbers Θ and on the wiring.",
+            "inputs, with weights picked by hand so that its shape shows. Third panel: the same weights "
+            "with one wire moved (f4 reads f1 instead of f2): a different function. The output depends "
+            "on the numbers Θ and on the wiring.",
         ),
         "towers": (
             "3. Towers: a network can imitate any function",
@@ -62,8 +64,8 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "weight (1000) and it becomes a step. Two steps along x and two along y, added and passed "
             "through one more sigmoid, make a flat-topped tower over a rectangle: five neurons in "
             "all. Left: one tower. Right: four towers stacked into a stepped pyramid. With enough "
-            "narrow towers side by side, any continuous function of two inputs can be matched as "
-            "closely as we like. It is not an efficient way to build a network, but it is a "
+            "narrow towers side by side, any continuous function of two inputs can be matched on a "
+            "bounded (compact) domain as closely as we like. It is not an efficient way to build a network, but it is a "
             "convincing reason why networks can work at all.",
         ),
         "loss": (
@@ -99,18 +101,26 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
         "step": (
             "7. One step downhill",
             "With every gradient known, one step moves all parameters at once: "
-            "θ ← θ − η·∂L/∂θ, here with η = {lr}. The loss on the sample falls from {before} to "
-            "{after}. Left: the loss along the direction of the step. Near the start it follows the "
+            "θ ← θ − η·∂L/∂θ, here with η = {lr}. After step 5 called η = 0.2 too large, η = {lr} may "
+            "look reckless, but a learning rate only means something together with its function: "
+            "sigmoid slopes are at most ¼, so this network's gradient is small (‖∂L/∂θ‖ = {gnorm}) "
+            "and the step moves θ by only η·‖∂L/∂θ‖ = {moved}. The loss on the sample falls from "
+            "{before} to {after}. Left: the loss along the direction of the step. Near the start it follows the "
             "tangent, whose slope −Σ(∂L/∂θ)² is never positive, so a small enough step always helps. "
             "Right: every parameter moves against its own gradient.",
         ),
         "fit": (
             "8. Training: fitting G",
-            "Training is that step repeated: show the network a batch of points of G, measure the "
-            "loss, backpropagate, step, and again. A {arch} network ({params} parameters) trained "
-            "on {samples} points of G(x) = {target} for {epochs} epochs ({seconds} s) ends with a "
-            "root-mean-square error of {rmse} on points it never saw. Left: G and the trained F. "
-            "Right: the training loss falling. Nobody set a single weight by hand.",
+            "Training is step 7 repeated: compute the loss on the points of G, backpropagate, take "
+            "the step θ ← θ − η·∂L/∂θ, and again. A {arch} tanh network ({params} parameters) "
+            "learns G(x) = {target} from {samples} points this way: plain gradient descent with "
+            "η = {gd_lr}, {steps} steps, takes the loss from {start} to {gd_end} (root-mean-square "
+            "error {gd_rmse} between the training points). Adam is a refinement of the same rule, "
+            "not a different idea: it still steps against the gradient, but scales each parameter's "
+            "step by a running average of its own recent gradients. From the same start, with "
+            "η = {adam_lr}, it reaches {adam_end} (error {adam_rmse}); its brief spikes are steps that "
+            "overshoot, then recover. Both runs took {seconds} s. "
+            "Left: G and both trained F. Right: both loss curves. Nobody set a single weight by hand.",
         ),
     },
     "zh": {
@@ -127,15 +137,16 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "sigmoid 函数 σ 把结果压到 0 和 1 之间。它的参数 θ = (w, b) 只有几个数。把神经元的输出"
             "接到别的神经元上，就得到网络。示例网络有 5 个神经元、{n_params} 个参数，整体是一个嵌套"
             "公式：F(Θ, x) = f(θ₅, f(θ₃, f(θ₂, x₂) + f(θ₁, x₁)), f(θ₄, f(θ₂, x₂)))。左图是连接方式，"
-            "以及 x = ({x1}, {x2}) 时每个神经元的值；右图是 F 在两个输入上的整体形状。"
-            "输出既取决于参数 Θ，也取决于连接结构。",
+            "以及 x = ({x1}, {x2}) 时每个神经元的值；中间是 F 在两个输入上的整体形状，这里的权重是"
+            "特意挑选的，好让形状看得清楚。右图权重完全不变，只改了一根连线（f4 改为读取 f1 而不是 "
+            "f2），得到的就是另一个函数。可见输出既取决于参数 Θ，也取决于连接结构。",
         ),
         "towers": (
             "3. 高台：网络能模仿任意函数",
             "为什么这样的网络几乎什么都能学？把 sigmoid 神经元的权重调到 1000，它就变成一个台阶。"
             "x 方向两个台阶、y 方向两个台阶，相加后再经过一个 sigmoid，就得到矩形上方一个平顶的"
             "“高台”，一共只用 5 个神经元。左图是一个高台，右图是四个高台叠成的阶梯金字塔。只要高台"
-            "足够窄、足够多，就能以任意精度模仿任何连续的二元函数。这并不是搭建网络的高效办法，"
+            "足够窄、足够多，就能在有界（紧）的定义域上以任意精度逼近任何连续的二元函数。这并不是搭建网络的高效办法，"
             "却足以说明网络为什么能行。",
         ),
         "loss": (
@@ -164,17 +175,23 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "step": (
             "7. 向下走一步",
-            "知道了所有梯度，就能让全部参数同时走一步：θ ← θ − η·∂L/∂θ，这里 η = {lr}。这个样本上"
-            "的损失从 {before} 降到 {after}。左图是沿这一步方向的损失曲线：起点附近它贴着切线，"
+            "知道了所有梯度，就能让全部参数同时走一步：θ ← θ − η·∂L/∂θ，这里 η = {lr}。第 5 步"
+            "刚说过 η = 0.2 太大，这里却用 η = {lr}，看起来很冒险；但学习率的大小只有结合具体函数才"
+            "有意义：sigmoid 的斜率最大只有 ¼，所以这个网络的梯度很小（‖∂L/∂θ‖ = {gnorm}），这一步"
+            "让 θ 实际只移动了 η·‖∂L/∂θ‖ = {moved}。这个样本上的损失从 {before} 降到 {after}。左图是沿这一步方向的损失曲线：起点附近它贴着切线，"
             "而切线的斜率 −Σ(∂L/∂θ)² 不会是正数，所以只要步子足够小，损失一定下降。右图是每个参数"
             "逆着自己的梯度移动。",
         ),
         "fit": (
             "8. 训练：拟合 G",
-            "训练就是把这一步重复很多次：取一批 G 上的点，计算损失，反向传播，更新参数，再来一遍。"
-            "一个 {arch} 的网络（{params} 个参数）在 G(x) = {target} 的 {samples} 个点上训练 "
-            "{epochs} 轮（{seconds} 秒），在从未见过的点上均方根误差为 {rmse}。左图是 G 和训练后"
-            "的 F，右图是不断下降的训练损失。没有一个权重是手工设定的。",
+            "训练就是把第 7 步重复很多次：在 G 的点上计算损失，反向传播，按 θ ← θ − η·∂L/∂θ 更新"
+            "参数，再来一遍。一个结构为 {arch}、激活函数为 tanh 的网络（{params} 个参数）就这样从 "
+            "{samples} 个点学习 G(x) = {target}：普通梯度下降取 η = {gd_lr}，走 {steps} 步，损失从 "
+            "{start} 降到 {gd_end}（训练点之间的均方根误差为 {gd_rmse}）。Adam 是同一条规则的改进，"
+            "而不是另一种思路：它仍然逆着梯度走，只是按每个参数最近梯度的滑动平均来调整各自的步长。"
+            "从同一个起点出发、取 η = {adam_lr}，它把损失降到 {adam_end}（误差 {adam_rmse}）；曲线上短暂的尖峰是某几步迈过了头，随后又恢复。两次训练"
+            "共用 {seconds} 秒。左图是 G 和两种方法训练出的 F，右图是两条损失曲线。没有一个权重是"
+            "手工设定的。",
         ),
     },
 }

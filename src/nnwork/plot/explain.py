@@ -78,21 +78,27 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
 
 
 def step_figure(report: Any) -> Any:
-    """The loss along the line θ − s·∂L/∂θ, with the step s = η marked (before and after), and
-    the first-order (tangent) prediction; next to it every parameter's move."""
+    """The loss along the line θ − s·∂L/∂θ against the distance θ moves (s·‖∂L/∂θ‖; s on the
+    top axis), with the step s = η marked (before and after) and the first-order (tangent)
+    prediction; next to it every parameter's move."""
     fig = new_figure(10.5, 3.9)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     s, line = report.line
-    left.plot(s, line, color="0.25", linewidth=1.8, label=r"$L(\theta - s\,\partial L/\partial\theta)$")
+    norm = report.gradient_norm
+    moved = s * norm
+    left.plot(moved, line, color="0.25", linewidth=1.8, label=r"$L(\theta - s\,\partial L/\partial\theta)$")
     slope = report.predicted_change / report.lr
-    left.plot(s, report.loss_before + slope * s, "--", color="C0", linewidth=1,
+    left.plot(moved, report.loss_before + slope * s, "--", color="C0", linewidth=1,
               label=r"tangent: $L - s\,\Sigma(\partial L/\partial\theta)^2$")
     left.plot([0], [report.loss_before], "s", color="k", markersize=7, label=f"before: L = {report.loss_before:.4g}")
-    left.plot([report.lr], [report.loss_after], "*", color="C2", markersize=14, markeredgecolor="k",
+    left.plot([report.lr * norm], [report.loss_after], "*", color="C2", markersize=14, markeredgecolor="k",
               label=rf"after the step $s = \eta$ = {report.lr:g}: L = {report.loss_after:.4g}")
     left.set_ylim(min(line.min(), report.loss_after) * 0.9 - 1e-3, max(line.max(), report.loss_before) * 1.1)
-    left.set(xlabel=r"distance s along $-\partial L/\partial\theta$", ylabel="loss L",
+    left.set_xlim(0, moved[-1])
+    left.set(xlabel=r"distance θ moves: $s\,\Vert\partial L/\partial\theta\Vert$", ylabel="loss L",
              title="One step of gradient descent on the network")
+    top = left.secondary_xaxis("top", functions=(lambda d: d / norm, lambda v: v * norm))
+    top.set_xlabel(r"step size s (the step taken: s = $\eta$)")
     left.legend(fontsize=7.5)
     left.grid(True, alpha=0.3)
     labels, before, after = [], [], []
@@ -121,13 +127,15 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str)
     fig = new_figure(10.5, 3.8)
     left, right = fig.subplots(1, 2)
     y, prediction = float(walk.y[0]), float(walk.prediction[0])
-    yhat = np.linspace(y - 1.0, y + 1.0, 200)
+    yhat = np.linspace(0.0, 1.0, 201)  # a sigmoid's output lies in (0, 1)
     left.plot(yhat, (yhat - y) ** 2, color="0.25", linewidth=1.8)
     left.plot([prediction], [(prediction - y) ** 2], "o", color="C3", markersize=8,
               label=rf"the network's $\hat y$ = {prediction:.3g}")
     left.axvline(y, color="C2", linestyle=":", label=f"truth y = {y:g}: L = 0")
     left.set(xlabel=r"prediction $\hat y$", ylabel=r"$L(\hat y, y) = (y - \hat y)^2$",
              title="The loss: how wrong is the prediction?")
+    left.set_xlim(0.0, 1.0)
+    left.set_ylim(bottom=0.0)
     left.legend(fontsize=8)
     left.grid(True, alpha=0.3)
     values, losses = curve
@@ -136,9 +144,13 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str)
     right.plot([gradient.value], [walk.loss], "o", color="C3", markersize=8, label="now")
     span = 0.35 * (values.max() - values.min())
     tangent = np.array([gradient.value - span, gradient.value + span])
+    if gradient.backprop != 0:  # stop the tangent where it reaches L = 0: a loss is never negative
+        zero = gradient.value - walk.loss / gradient.backprop
+        tangent = np.clip(tangent, *((zero, np.inf) if zero < gradient.value else (-np.inf, zero)))
     right.plot(tangent, walk.loss + gradient.backprop * (tangent - gradient.value), "--", color="C0",
                label=rf"slope $\partial L/\partial\theta$ = {gradient.backprop:.3g} (backprop)")
     right.set(xlabel=f"parameter θ = {parameter}", ylabel="loss L", title="The loss as a function of one parameter")
+    right.set_ylim(bottom=0.0)
     right.legend(fontsize=8)
     right.grid(True, alpha=0.3)
     return fig
@@ -160,22 +172,30 @@ def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndar
     return fig
 
 
-def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Any:
+def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   rewired: tuple[np.ndarray, str] | None = None) -> Any:
     """The network's wiring (neurons with their values at one sample) and the function
-    F(Θ, x1, x2) it computes over a grid of inputs."""
+    F(Θ, x1, x2) it computes over a grid of inputs; `rewired` = (Z, what changed): the same
+    weights wired differently, over the same grid, in a third panel."""
     from nnwork.plot.graph import draw_graph
 
+    n = 2 if rewired is None else 3
     fig = new_figure(12.5, 3.9)
-    left, right = fig.subplots(1, 2, width_ratios=[2.6, 1])
+    axes = fig.subplots(1, n, width_ratios=[2.6] + [1] * (n - 1))
+    left = axes[0]
     width, height = draw_graph(left, walk, gradients=False)
     graph_inches = 0.8 * width  # the graph's boxes are sized for 0.8 inch per unit
-    left.get_gridspec().set_width_ratios([graph_inches, 4.2])
-    fig.set_size_inches(graph_inches + 4.6, max(3.6, 0.8 * height + 0.9))
+    left.get_gridspec().set_width_ratios([graph_inches] + [3.6] * (n - 1))
+    fig.set_size_inches(graph_inches + 4.0 * (n - 1) + 0.6, max(3.6, 0.8 * height + 0.9))
     left.set_title(r"Neurons $f(\theta_i, x) = \sigma(w\cdot x + b)$ wired together", fontsize=10)
     X, Y, Z = grid
-    image = right.pcolormesh(X, Y, Z, shading="auto", cmap="viridis")
-    fig.colorbar(image, ax=right, shrink=0.85)
-    right.set(xlabel="x1", ylabel="x2", title=r"$F(\Theta, x_1, x_2)$ over its inputs")
+    panels = [(axes[1], Z, r"$F(\Theta, x_1, x_2)$ over its inputs")]
+    if rewired is not None:
+        panels.append((axes[2], rewired[0], f"same weights, rewired: {rewired[1]}"))
+    for ax, values, title in panels:
+        image = ax.pcolormesh(X, Y, values, shading="auto", cmap="viridis", vmin=0, vmax=1)
+        ax.set(xlabel="x1", ylabel="x2", title=title)
+    fig.colorbar(image, ax=axes[1:], shrink=0.85, label="F")
     return fig
 
 
@@ -192,17 +212,23 @@ def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.nda
     return fig
 
 
-def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: Sequence[float],
-               label: str = "G(x)") -> Any:
-    """A trained network against its target, and the training loss falling epoch by epoch."""
-    fig = new_figure(10.5, 3.8)
+def fit_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: str = "G(x)") -> Any:
+    """Networks trained two ways (`nnwork.explain.training.TrainingRun`s) against their target,
+    and the training loss of each, step by step."""
+    fig = new_figure(10.5, 3.9)
     left, right = fig.subplots(1, 2)
     left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
-    left.plot(x, prediction, "--", color="C1", linewidth=1.8, label=r"trained network $F(\Theta, x)$")
+    colours = ("C0", "C1")
+    for run, colour in zip(runs, colours):
+        left.plot(x, run.final, "--", color=colour, linewidth=1.8,
+                  label=rf"F after {len(run.loss)} steps of {run.optimizer}")
+        right.semilogy(np.arange(1, len(run.loss) + 1), run.loss, color=colour,
+                       label=rf"{run.optimizer}, $\eta$ = {run.lr:g}")
     left.set(xlabel="x", title="After training: F follows G")
     left.legend(fontsize=8)
     left.grid(True, alpha=0.3)
-    right.semilogy(np.arange(1, len(loss) + 1), loss, color="C0")
-    right.set(xlabel="epoch", ylabel="training loss (log scale)", title="The loss falls as gradient descent runs")
+    right.set(xlabel="step (one update of every parameter)", ylabel="training loss L (log scale)",
+              title="The loss, step by step")
+    right.legend(fontsize=8)
     right.grid(True, which="both", alpha=0.3)
     return fig

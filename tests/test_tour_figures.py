@@ -1,0 +1,120 @@
+"""The tour's figures, read back from the matplotlib objects the tour draws: titles, axis
+labels, limits and data, and the η and optimizer of steps 7–8 (issue 17)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnwork.explain import run_tour, tour
+from nnwork.explain.step import gradient_step
+from nnwork.explain.training import train_two_ways
+from nnwork import functional as F
+from nnwork.nn import MLP
+from nnwork.tensor import Tensor
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """{lang: ({figure file name: Figure}, TourResult)} for one run of the tour per language."""
+    result = {}
+    for lang in ("en", "zh"):
+        figures = {}
+        original = tour._save
+
+        def keep(figure, path, figures=figures, original=original):
+            figures[path.name] = figure
+            return original(figure, path)
+
+        tour._save = keep
+        try:
+            out = tmp_path_factory.mktemp(lang)
+            result[lang] = (figures, run_tour(out, lang))
+        finally:
+            tour._save = original
+    return result
+
+
+def texts(result):
+    return {s.key: s.text for s in result.steps}
+
+
+def test_step_7_plots_the_distance_theta_moves_and_explains_its_eta(drawn):
+    figures, result = drawn["en"]
+    left = figures["07_step.png"].axes[0]
+    assert "distance θ moves" in left.get_xlabel() and "Vert" in left.get_xlabel()
+    _, report = gradient_step()
+    star = next(line for line in left.get_lines() if line.get_marker() == "*")
+    assert star.get_xdata()[0] == pytest.approx(report.lr * report.gradient_norm)
+    assert report.lr * report.gradient_norm == pytest.approx(0.35, abs=0.01)  # the issue's figure
+    tops = [a for a in left.child_axes if "step size s" in a.get_xlabel()]
+    assert len(tops) == 1  # s itself on the top axis
+    text = texts(result)["step"]
+    assert "η = 2" in text and "too large" in text and f"{report.gradient_norm:.3g}" in text
+    assert "η·‖∂L/∂θ‖ = 0.35" in text
+    assert "η = 0.2 太大" in texts(drawn["zh"][1])["step"]
+
+
+def test_step_8_trains_with_plain_gradient_descent_and_shows_adam_beside_it(drawn):
+    figures, result = drawn["en"]
+    right = figures["08_fit.png"].axes[1]
+    labels = [line.get_label() for line in right.get_lines()]
+    assert labels == [r"gradient descent, $\eta$ = 0.03", r"Adam, $\eta$ = 0.005"]
+    gd_loss = right.get_lines()[0].get_ydata()
+    assert np.all(np.diff(gd_loss) < 0)  # plain descent with this η: the loss falls at every step
+    assert "as gradient descent runs" not in right.get_title()
+    text = texts(result)["fit"]
+    assert "plain gradient descent" in text and "Adam is a refinement" in text and "η = 0.03" in text
+    assert "普通梯度下降" in texts(drawn["zh"][1])["fit"]
+
+
+def test_the_gradient_descent_run_is_step_7_repeated():
+    def target(x):
+        return np.sin(2 * x) + x / 2
+
+    _, (gd, adam) = train_two_ways(target, (-3.0, 3.0), sizes=(1, 4, 1), samples=16, steps=3, gd_lr=0.03)
+    net = MLP([1, 4, 1], "tanh", generator=0, dtype=np.float64)
+    x = np.linspace(-3.0, 3.0, 16)[:, None]
+    for k in range(3):  # θ ← θ − η·∂L/∂θ by hand, on the full batch
+        net.zero_grad()
+        loss = F.mse_loss(net(Tensor(x)), Tensor(target(x)))
+        loss.backward()
+        assert gd.loss[k] == pytest.approx(loss.item(), rel=1e-12)
+        for p in net.parameters():
+            p.data -= 0.03 * p.grad
+    assert (gd.optimizer, adam.optimizer) == ("gradient descent", "Adam")
+    assert adam.loss[0] == gd.loss[0] and adam.loss[2] != gd.loss[2]  # same start, other steps
+
+
+def test_the_loss_figure_keeps_to_a_sigmoids_range_and_above_zero(drawn):
+    left, right = drawn["en"][0]["04_loss.png"].axes[:2]
+    assert left.get_xlim() == (0.0, 1.0) and left.get_ylim()[0] == 0.0
+    assert right.get_ylim()[0] == 0.0
+    for line in right.get_lines():
+        assert np.min(line.get_ydata()) >= -1e-12, line.get_label()
+
+
+def test_the_network_figure_shows_the_wiring_and_a_rewiring(drawn):
+    fig = drawn["en"][0]["02_network.png"]
+    meshes = [ax.collections[0].get_array() for ax in fig.axes[1:3]]
+    assert np.ptp(meshes[0]) > 0.5  # not flat: the shape shows
+    assert np.max(np.abs(meshes[0] - meshes[1])) > 0.3  # another wiring, another function
+    assert "rewired" in fig.axes[2].get_title()
+
+
+def test_the_universality_claim_names_its_bounded_domain(drawn):
+    assert "bounded (compact) domain" in texts(drawn["en"][1])["towers"]
+    assert "有界（紧）的定义域" in texts(drawn["zh"][1])["towers"]
+
+
+def test_a_1d_target_figure_is_titled_as_the_target():
+    from nnwork.plot.towers import approximation_figures
+    from nnwork.targets import parse
+    from nnwork.towers.approximation import approximate
+    from nnwork.towers.views import approximation_view
+
+    G = parse("sin(3*x)")
+    net, _ = approximate(G, [(-1.0, 1.0)], eps=0.05)
+    figures = approximation_figures(approximation_view(G, net, [(-1.0, 1.0)]))
+    assert figures["target"].axes[0].get_title() == "target G(x)"
+    assert "max |error|" in figures["error"].axes[0].get_title()
