@@ -118,3 +118,39 @@ def test_a_1d_target_figure_is_titled_as_the_target():
     figures = approximation_figures(approximation_view(G, net, [(-1.0, 1.0)]))
     assert figures["target"].axes[0].get_title() == "target G(x)"
     assert "max |error|" in figures["error"].axes[0].get_title()
+
+
+def on_screen_points(figure, text) -> float:
+    """The size in pt at which the page shows `text`: the PNG is figure-width × DPI pixels, the
+    page shows it at that many CSS px but never wider than its column (PAGE_WIDTH)."""
+    width_px = figure.get_figwidth() * tour.DPI
+    shown = min(width_px, tour.PAGE_WIDTH)
+    return text.get_fontsize() * (tour.DPI / 72) * (shown / width_px) * 0.75  # 1 CSS px = 0.75 pt
+
+
+def test_every_text_of_every_figure_reads_at_9_pt_or_more_on_the_page(drawn):
+    from matplotlib.text import Text
+
+    for lang in ("en", "zh"):
+        figures, _ = drawn[lang]
+        assert len(figures) >= 8
+        smallest = []
+        for name, figure in figures.items():
+            for text in figure.findobj(Text):
+                if text.get_visible() and text.get_text().strip():
+                    smallest.append((on_screen_points(figure, text), name, text.get_text()))
+        assert min(smallest)[0] >= 9.0, min(smallest)
+
+
+def test_one_chain_rule_factor_is_worked_out_with_the_numbers_of_the_figure(drawn):
+    import re
+
+    text = texts(drawn["en"][1])["backprop"]
+    assert "w·σ′(z)" in text and "σ′(z) = σ(z)(1 − σ(z))" in text
+    f5, one_minus, slope = map(float, re.search(r"σ′ = ([\d.]+) × ([\d.]+) = ([\d.]+)", text).groups())
+    w, slope_again, factor = map(float, re.search(r"(-?[\d.]+) × ([\d.]+) = (-?[\d.]+)\. All", text).groups())
+    assert one_minus == pytest.approx(1 - f5, abs=1e-4) and slope == pytest.approx(f5 * one_minus, abs=1e-4)
+    assert slope_again == slope and factor == pytest.approx(w * slope, abs=2e-4)
+    figure = drawn["en"][0]["06_backprop.png"]
+    assert f"×{factor:.3g}" in [t.get_text() for t in figure.axes[0].texts]  # the arrow's red number
+    assert "σ′(z) = σ(z)(1 − σ(z))" in texts(drawn["zh"][1])["backprop"]

@@ -33,7 +33,8 @@ TARGET_SHOWN = "sin(2x) + x/2"  # as the page writes it
 # Step 8: full batch, the same start for both optimizers; plain gradient descent with the
 # largest η (of 0.01, 0.03, 0.1) whose loss falls at every step here, Adam with η = 0.005.
 FIT = dict(sizes=(1, 32, 32, 1), samples=256, steps=1500, gd_lr=0.03, adam_lr=0.005, seed=0)
-DPI = 90
+DPI = 150
+PAGE_WIDTH = 960  # CSS px: the page's column (html.STYLE's max-width); wider images are scaled down
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,17 @@ def _descent_step(out: Path, lang: str) -> tuple[Path, dict[str, Any]]:
 def _backprop_step(out: Path) -> tuple[Path, dict[str, Any]]:
     from nnwork.plot.graph import graph_figure
 
-    walk = walk_backprop(default_network(), DEFAULT_X, DEFAULT_Y)
-    path = _save(graph_figure(walk), out / "06_backprop.png")
-    return path, {"n_params": len(walk.parameters), "diff": f"{max(walk.max_difference, 1e-16):.0e}"}
+    net = default_network()
+    walk = walk_backprop(net, DEFAULT_X, DEFAULT_Y)
+    path = _save(graph_figure(walk, fontsize=9, vertical=True), out / "06_backprop.png")
+    # One factor by hand: the arrow f3 → f5 carries ∂f5/∂f3 = w·σ′(z₅), σ′ = σ(1 − σ) = f5(1 − f5).
+    f5 = next(v for v in walk.visits if v.name == "f5")
+    sigma = float(f5.value.reshape(-1)[0])
+    weight = float(dict(net.named_parameters())["f5.weight"].data[0])
+    factor = float(f5.local["f3"].reshape(-1)[0])
+    return path, {"n_params": len(walk.parameters), "diff": f"{max(walk.max_difference, 1e-16):.0e}",
+                  "f5": f"{sigma:.4f}", "one_minus": f"{1 - sigma:.4f}", "slope": f"{sigma * (1 - sigma):.4f}",
+                  "w": f"{weight:.4f}", "factor": f"{factor:.4f}"}
 
 
 def _step_step(out: Path) -> tuple[Path, dict[str, Any]]:

@@ -95,8 +95,11 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "backwards from the loss, one node at a time: each node takes the gradient arriving "
             "from above, multiplies it by its own local derivative, and passes the product down. "
             "Where one value feeds two neurons (f2 here) the two contributions add up. Each box shows "
-            "a value and its gradient; each arrow, the local factor. All {n_params} gradients agree "
-            "with finite differences to within {diff}.",
+            "a value and its gradient; each red number on an arrow, the local factor. For a neuron "
+            "f = σ(z), z = w·x + b, that factor is ∂f/∂x = w·σ′(z), and the sigmoid's slope is "
+            "σ′(z) = σ(z)(1 − σ(z)), so it can be redone by hand. The arrow f3 → f5: f5 = {f5}, "
+            "σ′ = {f5} × {one_minus} = {slope}, times f5's weight on f3, w = {w}: {w} × {slope} = "
+            "{factor}. All {n_params} gradients agree with finite differences to within {diff}.",
         ),
         "step": (
             "7. One step downhill",
@@ -171,7 +174,10 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "起来：∂L/∂θ = ∂L/∂ŷ · ∂ŷ/∂θ。反向传播从损失出发，一个节点一个节点地往回应用它：每个"
             "节点拿到从上游传来的梯度，乘上自己的局部导数，再把乘积传下去。如果一个值同时送进两个"
             "神经元（这里的 f2），两条路径的贡献相加。图中每个方框写着数值和梯度，每个箭头写着局部"
-            "导数。全部 {n_params} 个梯度与有限差分的结果相差不超过 {diff}。",
+            "导数（箭头上的红色数字）。对神经元 f = σ(z)、z = w·x + b，这个因子是 ∂f/∂x = w·σ′(z)，"
+            "而 sigmoid 的斜率是 σ′(z) = σ(z)(1 − σ(z))，所以可以亲手验算。以箭头 f3 → f5 为例："
+            "f5 = {f5}，σ′ = {f5} × {one_minus} = {slope}，再乘以 f5 对 f3 的权重 w = {w}，得到 "
+            "{w} × {slope} = {factor}。全部 {n_params} 个梯度与有限差分的结果相差不超过 {diff}。",
         ),
         "step": (
             "7. 向下走一步",

@@ -42,7 +42,7 @@ def draw_descent(ax: Any, panel: Any, height: tuple[float, float] | None = None)
             label=f"after {len(trajectory.x) - 1} steps")
     if not inside.all():
         ax.text(0.5, 0.95, "some steps leave the plot", transform=ax.transAxes, ha="center", va="top",
-                fontsize=8, color=colour)
+                fontsize=9, color=colour)
     ax.set_xlabel("x")
     ax.grid(True, alpha=0.3)
 
@@ -51,7 +51,7 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
     """One panel per run (`nnwork.explain.descent_view.descent_panels(runs)`), side by side,
     each titled with its learning rate and the verdict `classify` gave from its numbers."""
     n = len(panels)
-    fig = new_figure(4.2 * n + 0.4, 4.2)
+    fig = new_figure(min(10.0, 3.4 * n + 0.4), 4.4)
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, panel in zip(axes, panels):
         trajectory, curve = panel.trajectory, panel.curve_h
@@ -66,9 +66,9 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
         note = ("x flew off to |x| > 1e6" if e.diverged else
                 f"end: x = {trajectory.x[-1]:.4g}, h(x) = {trajectory.h[-1]:.4g}\n"
                 f"|h'| fell to {e.slope_ratio:.0e} of its max; {e.reversals:.0%} of steps turn back")
-        ax.set_xlabel(f"x\n{note}", fontsize=8)
+        ax.set_xlabel(f"x\n{note}", fontsize=9)
     axes[0].set_ylabel("h(x)")
-    axes[0].legend(loc="upper right", fontsize=7.5)
+    axes[0].legend(loc="upper right", fontsize=9)
     label = panels[0].trajectory.label
     fig.suptitle(title or rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {label}", fontsize=11)
     return fig
@@ -81,7 +81,7 @@ def step_figure(report: Any) -> Any:
     """The loss along the line θ − s·∂L/∂θ against the distance θ moves (s·‖∂L/∂θ‖; s on the
     top axis), with the step s = η marked (before and after) and the first-order (tangent)
     prediction; next to it every parameter's move."""
-    fig = new_figure(10.5, 3.9)
+    fig = new_figure(10.0, 3.9)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     s, line = report.line
     norm = report.gradient_norm
@@ -99,7 +99,7 @@ def step_figure(report: Any) -> Any:
              title="One step of gradient descent on the network")
     top = left.secondary_xaxis("top", functions=(lambda d: d / norm, lambda v: v * norm))
     top.set_xlabel(r"step size s (the step taken: s = $\eta$)")
-    left.legend(fontsize=7.5)
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     labels, before, after = [], [], []
     for u in report.updates:
@@ -113,18 +113,18 @@ def step_figure(report: Any) -> Any:
     rows = np.arange(len(labels))
     right.barh(rows + 0.2, before, height=0.4, color="0.7", label=r"$\theta$ before")
     right.barh(rows - 0.2, after, height=0.4, color="C2", label=r"$\theta - \eta\,\partial L/\partial\theta$")
-    right.set_yticks(rows, labels, fontsize=7)
+    right.set_yticks(rows, labels, fontsize=9)
     right.invert_yaxis()
     right.axvline(0, color="0.3", linewidth=0.8)
     right.set(title="Every parameter moves against its gradient", xlabel="value")
-    right.legend(fontsize=7.5)
+    right.legend(fontsize=9)
     return fig
 
 
 def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str) -> Any:
     """Left: the squared error (y − ŷ)² as a function of ŷ. Right: the loss of the network as
     a function of one parameter, with the tangent whose slope backpropagation computes."""
-    fig = new_figure(10.5, 3.8)
+    fig = new_figure(10.0, 3.8)
     left, right = fig.subplots(1, 2)
     y, prediction = float(walk.y[0]), float(walk.prediction[0])
     yhat = np.linspace(0.0, 1.0, 201)  # a sigmoid's output lies in (0, 1)
@@ -136,7 +136,7 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str)
              title="The loss: how wrong is the prediction?")
     left.set_xlim(0.0, 1.0)
     left.set_ylim(bottom=0.0)
-    left.legend(fontsize=8)
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     values, losses = curve
     gradient = next(p for p in walk.parameters if p.label == parameter)
@@ -151,7 +151,7 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str)
                label=rf"slope $\partial L/\partial\theta$ = {gradient.backprop:.3g} (backprop)")
     right.set(xlabel=f"parameter θ = {parameter}", ylabel="loss L", title="The loss as a function of one parameter")
     right.set_ylim(bottom=0.0)
-    right.legend(fontsize=8)
+    right.legend(fontsize=9)
     right.grid(True, alpha=0.3)
     return fig
 
@@ -167,7 +167,7 @@ def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndar
     for i, values in enumerate(models, start=1):
         ax.plot(x, values, "--", linewidth=1.4, label=rf"$F(\Theta_{i}, x)$: the same network, parameters $\Theta_{i}$")
     ax.set(xlabel="x (the input)", ylabel="output", title="A model is a function: its parameters Θ decide which one")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.grid(True, alpha=0.3)
     return fig
 
@@ -179,15 +179,13 @@ def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray],
     weights wired differently, over the same grid, in a third panel."""
     from nnwork.plot.graph import draw_graph
 
-    n = 2 if rewired is None else 3
-    fig = new_figure(12.5, 3.9)
-    axes = fig.subplots(1, n, width_ratios=[2.6] + [1] * (n - 1))
-    left = axes[0]
-    width, height = draw_graph(left, walk, gradients=False)
-    graph_inches = 0.8 * width  # the graph's boxes are sized for 0.8 inch per unit
-    left.get_gridspec().set_width_ratios([graph_inches] + [3.6] * (n - 1))
-    fig.set_size_inches(graph_inches + 4.0 * (n - 1) + 0.6, max(3.6, 0.8 * height + 0.9))
-    left.set_title(r"Neurons $f(\theta_i, x) = \sigma(w\cdot x + b)$ wired together", fontsize=10)
+    n = 1 if rewired is None else 2
+    fig = new_figure(10.0, 8.0)
+    grid_spec = fig.add_gridspec(n, 2, width_ratios=[1.2, 1])
+    left = fig.add_subplot(grid_spec[:, 0])
+    axes = [left] + [fig.add_subplot(grid_spec[i, 1]) for i in range(n)]
+    draw_graph(left, walk, gradients=False, fontsize=9, vertical=True)
+    left.set_title("Neurons f(θᵢ, x) = σ(w·x + b) wired together", fontsize=10)
     X, Y, Z = grid
     panels = [(axes[1], Z, r"$F(\Theta, x_1, x_2)$ over its inputs")]
     if rewired is not None:
@@ -195,7 +193,7 @@ def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray],
     for ax, values, title in panels:
         image = ax.pcolormesh(X, Y, values, shading="auto", cmap="viridis", vmin=0, vmax=1)
         ax.set(xlabel="x1", ylabel="x2", title=title)
-    fig.colorbar(image, ax=axes[1:], shrink=0.85, label="F")
+    fig.colorbar(image, ax=axes[1:], shrink=0.6, label="F")
     return fig
 
 
@@ -206,7 +204,7 @@ def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.nda
         ax = fig.add_subplot(1, len(surfaces), i, projection="3d")
         ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
         ax.set(title=name, xlabel="x", ylabel="y")
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=9)
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
@@ -215,7 +213,7 @@ def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.nda
 def fit_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: str = "G(x)") -> Any:
     """Networks trained two ways (`nnwork.explain.training.TrainingRun`s) against their target,
     and the training loss of each, step by step."""
-    fig = new_figure(10.5, 3.9)
+    fig = new_figure(10.0, 3.9)
     left, right = fig.subplots(1, 2)
     left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
     colours = ("C0", "C1")
@@ -225,10 +223,10 @@ def fit_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: st
         right.semilogy(np.arange(1, len(run.loss) + 1), run.loss, color=colour,
                        label=rf"{run.optimizer}, $\eta$ = {run.lr:g}")
     left.set(xlabel="x", title="After training: F follows G")
-    left.legend(fontsize=8)
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     right.set(xlabel="step (one update of every parameter)", ylabel="training loss L (log scale)",
               title="The loss, step by step")
-    right.legend(fontsize=8)
+    right.legend(fontsize=9)
     right.grid(True, which="both", alpha=0.3)
     return fig
