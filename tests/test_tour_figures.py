@@ -154,3 +154,31 @@ def test_one_chain_rule_factor_is_worked_out_with_the_numbers_of_the_figure(draw
     figure = drawn["en"][0]["06_backprop.png"]
     assert f"×{factor:.3g}" in [t.get_text() for t in figure.axes[0].texts]  # the arrow's red number
     assert "σ′(z) = σ(z)(1 − σ(z))" in texts(drawn["zh"][1])["backprop"]
+
+
+def test_descent_panels_share_their_x_range_number_their_steps_and_say_what_they_show(drawn):
+    axes = drawn["en"][0]["05_descent.png"].axes
+    assert len({ax.get_xlim() for ax in axes}) == 1
+    for ax in axes:
+        numbers = [t.get_text() for t in ax.texts if t.get_text().isdigit()]
+        assert numbers[:3] == ["1", "2", "3"]
+        assert "|h'| fell" not in ax.get_xlabel() and ("steps" in ax.get_xlabel() or "flew off" in ax.get_xlabel())
+
+
+@pytest.mark.parametrize("code, shown", [
+    ("x^4 - 3*x^2 + x", "x⁴ − 3x² + x"), ("sin(2*x) + x/2", "sin(2x) + x/2"), ("exp(-x^2)", "exp(−x²)"),
+    ("x**(-1) * y", "x⁻¹·y"), ("x^y", "x^y"),
+])
+def test_formulas_are_typeset_in_unicode(code, shown):
+    from nnwork.explain.typeset import typeset
+
+    assert typeset(code) == shown
+
+
+def test_the_page_and_its_figures_write_no_code_syntax(drawn):
+    for lang in ("en", "zh"):
+        figures, result = drawn[lang]
+        page = result.html.read_text(encoding="utf-8")
+        assert "x⁴ − 3x² + x" in page and "sin(2x) + x/2" in page
+        assert "3*x" not in page and "x^4" not in page and "2*x" not in page
+        assert "x⁴ − 3x² + x" in figures["05_descent.png"]._suptitle.get_text()

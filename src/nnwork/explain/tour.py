@@ -23,13 +23,14 @@ from nnwork.explain import descent as gd
 from nnwork.explain import html as page
 from nnwork.explain.backprop import DEFAULT_X, DEFAULT_Y, default_network, walk_backprop
 from nnwork.explain.step import gradient_step, loss_along
+from nnwork.explain.typeset import typeset
 from nnwork.explain.tour_text import LANGUAGES, PAGE, STEPS, VERDICTS
 from nnwork.nn import MLP
 from nnwork.tensor import Tensor
 
 TARGET = "sin(2*x) + x/2"  # the G of the first and last steps, on [−3, 3]
 DOMAIN = (-3.0, 3.0)
-TARGET_SHOWN = "sin(2x) + x/2"  # as the page writes it
+TARGET_SHOWN = typeset(TARGET)  # as the page writes it: sin(2x) + x/2
 # Step 8: full batch, the same start for both optimizers; plain gradient descent with the
 # largest η (of 0.01, 0.03, 0.1) whose loss falls at every step here, Adam with η = 0.005.
 FIT = dict(sizes=(1, 32, 32, 1), samples=256, steps=1500, gd_lr=0.03, adam_lr=0.005, seed=0)
@@ -150,11 +151,12 @@ def _descent_step(out: Path, lang: str) -> tuple[Path, dict[str, Any]]:
     from nnwork.plot.explain import descent_figure
 
     runs = gd.compare_learning_rates(gd.DEFAULT_FUNCTION, gd.DEFAULT_X0, gd.DEFAULT_LEARNING_RATES, gd.DEFAULT_STEPS)
-    fields: dict[str, Any] = {"function": gd.DEFAULT_FUNCTION, "x0": f"{gd.DEFAULT_X0:g}", "steps": gd.DEFAULT_STEPS}
+    fields: dict[str, Any] = {"function": typeset(gd.DEFAULT_FUNCTION), "x0": f"{gd.DEFAULT_X0:g}", "steps": gd.DEFAULT_STEPS}
     for i, run in enumerate(runs):
         fields[f"lr{i}"] = f"{run.lr:g}"
         fields[f"v{i}"] = VERDICTS[lang][gd.classify(run)]
-    return _save(descent_figure(descent_panels(runs)), out / "05_descent.png"), fields
+    title = rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {typeset(gd.DEFAULT_FUNCTION)}"
+    return _save(descent_figure(descent_panels(runs, shared=True), title), out / "05_descent.png"), fields
 
 
 def _backprop_step(out: Path) -> tuple[Path, dict[str, Any]]:

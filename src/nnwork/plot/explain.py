@@ -51,21 +51,26 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
     """One panel per run (`nnwork.explain.descent_view.descent_panels(runs)`), side by side,
     each titled with its learning rate and the verdict `classify` gave from its numbers."""
     n = len(panels)
-    fig = new_figure(min(10.0, 3.4 * n + 0.4), 4.4)
+    fig = new_figure(min(10.0, 3.4 * n + 0.4), 4.6)
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, panel in zip(axes, panels):
-        trajectory, curve = panel.trajectory, panel.curve_h
+        trajectory = panel.trajectory
         shown = trajectory.h[panel.inside]
-        bottom = float(np.nanmin(np.where(np.isfinite(curve), curve, np.nan)))
+        bottom = float(np.nanmin(np.where(np.isfinite(panel.curve_h), panel.curve_h, np.nan)))
         top = float(np.max(shown[np.isfinite(shown)], initial=bottom))
         height = (bottom, top + 0.3 * (top - bottom) + 1e-12)
         verdict = panel.verdict
         draw_descent(ax, panel, height)
+        for k in range(1, min(6, len(panel.path_x))):  # number the first steps
+            if panel.inside[k]:
+                ax.annotate(str(k), (panel.path_x[k], np.clip(panel.path_h[k], *height)), xytext=(4, 4),
+                            textcoords="offset points", fontsize=9, color=VERDICT_COLOURS.get(verdict, "k"))
         ax.set_title(rf"$\eta$ = {trajectory.lr:g}: {verdict}", color=VERDICT_COLOURS.get(verdict, "k"), fontsize=11)
         e = panel.evidence
-        note = ("x flew off to |x| > 1e6" if e.diverged else
-                f"end: x = {trajectory.x[-1]:.4g}, h(x) = {trajectory.h[-1]:.4g}\n"
-                f"|h'| fell to {e.slope_ratio:.0e} of its max; {e.reversals:.0%} of steps turn back")
+        steps = len(trajectory.x) - 1
+        note = ("x flew off (|x| > 10⁶)" if e.diverged else
+                f"after {steps} steps: x = {trajectory.x[-1]:.3g}\n"
+                f"slope left: {e.slope_ratio:.0%} of its largest\nturned back on {e.reversals:.0%} of the steps")
         ax.set_xlabel(f"x\n{note}", fontsize=9)
     axes[0].set_ylabel("h(x)")
     axes[0].legend(loc="upper right", fontsize=9)
