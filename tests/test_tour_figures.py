@@ -182,3 +182,17 @@ def test_the_page_and_its_figures_write_no_code_syntax(drawn):
         assert "x⁴ − 3x² + x" in page and "sin(2x) + x/2" in page
         assert "3*x" not in page and "x^4" not in page and "2*x" not in page
         assert "x⁴ − 3x² + x" in figures["05_descent.png"]._suptitle.get_text()
+
+
+def test_tower_surfaces_have_z_labels_colour_bars_and_point_out_the_arms(drawn):
+    from nnwork import towers
+
+    fig = drawn["en"][0]["03_towers.png"]
+    surfaces = [ax for ax in fig.axes if ax.name == "3d"]
+    assert len(surfaces) == 2 and all(ax.get_zlabel() == "F(x, y)" for ax in surfaces)
+    assert len(fig.axes) == 4  # a colour bar for each surface
+    leak = towers.arm_leak(towers.original_tower())
+    assert leak == pytest.approx(0.0474, abs=1e-4)
+    assert f"arm: leaks {leak:.1%}" in [t.get_text() for t in surfaces[0].texts]
+    text = texts(drawn["en"][1])["towers"]
+    assert "arms" in text and f"{leak:.1%}" in text and "hill" in text

@@ -127,8 +127,16 @@ def _towers_step(out: Path) -> tuple[Path, dict[str, Any]]:
     with no_grad():
         one = towers.original_tower()(points).data.reshape(X.shape)
         four = towers.original_four_towers()(points).data.reshape(X.shape)
-    surfaces = [("one tower: 5 sigmoid neurons", X, Y, one), ("four towers added: 20 neurons", X, Y, four)]
-    return _save(surfaces_figure(surfaces), out / "03_towers.png"), {}
+    article = towers.original_tower()
+    leak = towers.arm_leak(article)
+    box = np.array(article.box)
+    arm = (3.0, float(box[1].mean()))  # on the tower's right arm, well outside its box
+    with no_grad():
+        at_arm = float(article(Tensor(np.array([arm]))).data[0])
+    surfaces = [("one tower: 5 sigmoid neurons", X, Y, one),
+                ("four towers added: 20 neurons\n(a stepped hill)", X, Y, four)]
+    notes = [(0, (arm[0], arm[1], at_arm), f"arm: leaks {leak:.1%}")]
+    return _save(surfaces_figure(surfaces, notes=notes), out / "03_towers.png"), {"leak": f"{leak:.1%}"}
 
 
 def _loss_step(out: Path) -> tuple[Path, dict[str, Any]]:

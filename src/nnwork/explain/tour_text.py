@@ -63,7 +63,10 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "Why should such networks be able to learn almost anything? Give a sigmoid neuron a huge "
             "weight (1000) and it becomes a step. Two steps along x and two along y, added and passed "
             "through one more sigmoid, make a flat-topped tower over a rectangle: five neurons in "
-            "all. Left: one tower. Right: four towers stacked into a stepped pyramid. With enough "
+            "all. Left: one tower; the faint strips running out from it are its arms, where one pair of "
+            "steps is on and the other off, and the tower keeps {leak} of its height. Right: four "
+            "towers over the squares ±0.5, ±1, ±2 and ±4, added: the sum counts how many squares "
+            "contain the point, a stepped version of a hill that peaks in the middle. With enough "
             "narrow towers side by side, any continuous function of two inputs can be matched on a "
             "bounded (compact) domain as closely as we like. It is not an efficient way to build a network, but it is a "
             "convincing reason why networks can work at all.",
@@ -148,7 +151,9 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "3. 高台：网络能模仿任意函数",
             "为什么这样的网络几乎什么都能学？把 sigmoid 神经元的权重调到 1000，它就变成一个台阶。"
             "x 方向两个台阶、y 方向两个台阶，相加后再经过一个 sigmoid，就得到矩形上方一个平顶的"
-            "“高台”，一共只用 5 个神经元。左图是一个高台，右图是四个高台叠成的阶梯金字塔。只要高台"
+            "“高台”，一共只用 5 个神经元。左图是一个高台；从它向外伸出的淡色长条是它的“臂”：那里一对"
+            "台阶打开、另一对关闭，高台仍保留 {leak} 的高度。右图把正方形 ±0.5、±1、±2、±4 上的四个"
+            "高台相加：和等于包含该点的正方形个数，像一座中间最高的阶梯状小山。只要高台"
             "足够窄、足够多，就能在有界（紧）的定义域上以任意精度逼近任何连续的二元函数。这并不是搭建网络的高效办法，"
             "却足以说明网络为什么能行。",
         ),

@@ -202,14 +202,25 @@ def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray],
     return fig
 
 
-def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], title: str = "") -> Any:
-    """3-D surfaces side by side: (title, X, Y, Z) each."""
-    fig = new_figure(5.0 * len(surfaces), 4.3)
+def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], title: str = "",
+                    zlabel: str = "F(x, y)", notes: Sequence[tuple[int, tuple[float, float, float], str]] = ()) -> Any:
+    """3-D surfaces side by side: (title, X, Y, Z) each, with a z label and a colour bar;
+    `notes`: (panel index, point (x, y, z), text) arrows pointing at a detail."""
+    fig = new_figure(5.0 * len(surfaces), 4.6)
+    axes = []
     for i, (name, X, Y, Z) in enumerate(surfaces, start=1):
         ax = fig.add_subplot(1, len(surfaces), i, projection="3d")
-        ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
+        image = ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
         ax.set(title=name, xlabel="x", ylabel="y")
+        ax.set_zlabel(zlabel)
         ax.tick_params(labelsize=9)
+        fig.colorbar(image, ax=ax, shrink=0.6, pad=0.12, label=zlabel)
+        axes.append(ax)
+    for index, (x, y, z), text in notes:
+        ax = axes[index]
+        top = float(np.max(surfaces[index][3]))
+        ax.plot([x, x], [y, y], [z, z + 0.45 * top], color="C3", linewidth=1.2)
+        ax.text(x, y, z + 0.5 * top, text, color="C3", fontsize=9, ha="center")
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
