@@ -17,7 +17,16 @@ from nnwork.tensor import Tensor
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     """{lang: ({figure file name: Figure}, TourResult)} for one run of the tour per language."""
-    result = {}
+    import logging
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            complaints.append(record.getMessage())
+
+    complaints: list[str] = []
+    handler = Keep(logging.WARNING)
+    logging.getLogger("matplotlib").addHandler(handler)
+    result = {"complaints": complaints}
     for lang in ("en", "zh"):
         figures = {}
         original = tour._save
@@ -32,6 +41,7 @@ def drawn(tmp_path_factory):
             result[lang] = (figures, run_tour(out, lang))
         finally:
             tour._save = original
+    logging.getLogger("matplotlib").removeHandler(handler)
     return result
 
 
@@ -196,3 +206,37 @@ def test_tower_surfaces_have_z_labels_colour_bars_and_point_out_the_arms(drawn):
     assert f"arm: leaks {leak:.1%}" in [t.get_text() for t in surfaces[0].texts]
     text = texts(drawn["en"][1])["towers"]
     assert "arms" in text and f"{leak:.1%}" in text and "hill" in text
+
+
+def test_zh_figures_are_drawn_in_chinese_with_the_shipped_font(drawn):
+    from matplotlib.text import Text
+
+    from nnwork.fonts import cjk_characters
+
+    assert drawn["complaints"] == []  # e.g. no "Font 'default' does not have a glyph for '下'"
+    en, zh = drawn["en"][0], drawn["zh"][0]
+    assert sorted(en) == sorted(zh)
+    for name, figure in zh.items():
+        assert (drawn["zh"][1].html.parent / name).read_bytes() != (drawn["en"][1].html.parent / name).read_bytes()
+        titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+        titles += [figure._suptitle.get_text()] if figure._suptitle else []
+        assert titles and all(cjk_characters(t) for t in titles), (name, titles)
+        for text in figure.findobj(Text):
+            if cjk_characters(text.get_text()):
+                assert "$" not in text.get_text(), (name, text.get_text())  # mathtext has no CJK
+
+
+def test_the_zh_page_uses_the_articles_terms_and_describes_each_figure(drawn):
+    import re
+
+    page = drawn["zh"][1].html.read_text(encoding="utf-8")
+    for term in ("学习率（又称学习速率）", "理想函数 G(x)（ground truth）", "损失函数",
+                 "下面的评语都是程序根据各自运行的数值自动给出的", "一个结构为 1-32-32-1、激活函数为 tanh 的网络"):
+        assert term in page, term
+    assert "真值 G(x)" not in page and "只根据这次运行的数值来判断" not in page
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
+    assert len(captions) == 8
+    for number, caption in enumerate(captions, start=1):
+        assert caption.startswith(f"图 {number}：") and ".png" not in caption and len(caption) > 15
+    english = re.findall(r"<figcaption>(.*?)</figcaption>", drawn["en"][1].html.read_text(encoding="utf-8"))
+    assert english[0].startswith("Figure 1: ") and ".png" not in english[0]

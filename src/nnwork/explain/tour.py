@@ -14,7 +14,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from nnwork.explain import html as page
 from nnwork.explain.backprop import DEFAULT_X, DEFAULT_Y, default_network, walk_backprop
 from nnwork.explain.step import gradient_step, loss_along
 from nnwork.explain.typeset import typeset
-from nnwork.explain.tour_text import LANGUAGES, PAGE, STEPS, VERDICTS
+from nnwork.explain.tour_text import CAPTIONS, LANGUAGES, PAGE, STEPS, VERDICTS
 from nnwork.nn import MLP
 from nnwork.tensor import Tensor
 
@@ -54,10 +55,37 @@ class TourResult:
     seconds: float
 
 
-def _save(figure: Any, path: Path) -> Path:
+def _save(figure: Any, path: Path, lang: str = "en") -> Path:
     from nnwork.plot import save_figure
 
+    if (lang if lang != "en" else _LANG) == "zh":
+        from nnwork.explain.figure_words import translate_figure
+
+        translate_figure(figure)
     return save_figure(figure, path, dpi=DPI)
+
+
+@contextmanager
+def _language(lang: str) -> Iterator[None]:
+    """Draw (and save) in `lang`: for zh, with nnwork's shipped CJK font, and every figure's
+    words translated as `_save` writes it."""
+    global _LANG
+    previous, _LANG = _LANG, lang
+    try:
+        if lang == "zh":
+            import matplotlib
+
+            from nnwork.plot import use_cjk_font
+
+            with matplotlib.rc_context(use_cjk_font()):
+                yield
+        else:
+            yield
+    finally:
+        _LANG = previous
+
+
+_LANG = "en"
 
 
 def _g(x: np.ndarray) -> np.ndarray:
@@ -238,7 +266,8 @@ def run_tour(out: str | Path = "nnwork-tour", lang: str = "en",
     ]
     steps = []
     for key, make in makers:
-        figure, fields = make()
+        with _language(lang):
+            figure, fields = make()
         title, text = STEPS[lang][key]
         step = TourStep(key, title, text.format(**fields), figure)
         steps.append(step)
@@ -246,7 +275,8 @@ def run_tour(out: str | Path = "nnwork-tour", lang: str = "en",
             progress(step)
     words = PAGE[lang]
     document = page.render(words["title"], words["intro"], [(s.title, s.text, s.figure) for s in steps],
-                           words["footer"], lang=lang, figure_word=words["figure"])
+                           words["footer"], lang=lang, figure_word=words["figure"],
+                           captions=[CAPTIONS[lang][s.key] for s in steps])
     html_path = out / "tour.html"
     html_path.write_text(document, encoding="utf-8")
     return TourResult(lang, steps, html_path, time.perf_counter() - started)

@@ -35,6 +35,26 @@ VERDICTS = {
     "zh": {"too small": "太小", "good": "合适", "too large": "太大"},
 }
 
+# One sentence under each figure, saying what it shows ("Figure 1: …", 「图 1：…」).
+CAPTIONS = {
+    "en": {"model": "one network, three parameter sets Θ: three functions F, none of them G.",
+           "network": "the wiring with each neuron's value, F over the plane, and F after moving one wire.",
+           "towers": "one tower of five sigmoid neurons, with its leaking arms; four towers added into a stepped hill.",
+           "loss": "the squared error as a function of ŷ, and the loss as a function of one parameter with its tangent.",
+           "descent": "three learning rates on the same h, from the same x₀, over the same range of x.",
+           "backprop": "every node's value and gradient; the red numbers are the local factors multiplied on the way back.",
+           "step": "the loss along the step's direction, and every parameter before and after the step.",
+           "fit": "G and the networks trained by plain gradient descent and by Adam; both loss curves."},
+    "zh": {"model": "同一个网络取三组参数 Θ，得到三个不同的函数 F，都不是 G。",
+           "network": "左边是连接方式和每个神经元的值，右边是 F 在平面上的取值，以及改动一根连线后的 F。",
+           "towers": "由五个 sigmoid 神经元搭成的一个高台及其漏出的臂；四个高台相加成一座阶梯状的小山。",
+           "loss": "平方误差随 ŷ 的变化，以及损失函数随一个参数的变化和它的切线。",
+           "descent": "同一个 h、同一个起点 x₀、同一段 x 范围上的三种学习率。",
+           "backprop": "每个节点的值和梯度；红色数字是往回传时要乘上的局部因子。",
+           "step": "沿这一步方向的损失，以及每个参数在这一步前后的数值。",
+           "fit": "G 与分别用普通梯度下降和 Adam 训练出的网络；两条损失曲线。"},
+}
+
 STEPS: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
         "model": (
@@ -134,7 +154,7 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
             "1. 模型就是一个函数",
             "无论训练好的网络在做什么——识别图片、选择下一步棋、预测明天的用电量——它都是把输入 x "
             "变成一个输出。因此可以把它看成一个函数 F(Θ, x)，它的行为由一串数字 Θ（参数）决定。"
-            "我们真正想要的那个函数叫作真值 G(x)。所谓训练，就是寻找一组 Θ，让 F 尽量接近 G。"
+            "我们真正想要的那个函数叫作理想函数 G(x)（ground truth）。所谓训练，就是寻找一组 Θ，让 F 尽量接近 G。"
             "图中是同一个小网络取三组随机参数时的样子：三个不同的函数，没有一个是 G。",
         ),
         "network": (
@@ -159,7 +179,7 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "loss": (
             "4. 损失：用一个数衡量“错了多少”",
-            "要让计算机自动改进 F，先得有一个数说明它错了多少，这就是损失 L(ŷ, y)。好用的损失在"
+            "要让计算机自动改进 F，先得有一个数说明它错了多少，这就是损失函数 L(ŷ, y)。好用的损失在"
             "模型变差时变大，并且变化平滑。这里用 L = (y − ŷ)²：对这个样本，网络给出 ŷ = {yhat}，"
             "真值是 y = {y}，所以 L = {loss}。右图固定其他参数，只改变输出神经元的偏置，画出 L 随它"
             "的变化。当前位置的斜率 ∂L/∂θ = {grad} 告诉我们这个参数该往哪边调；虚线就是反向传播"
@@ -168,8 +188,8 @@ STEPS: dict[str, dict[str, tuple[str, str]]] = {
         "descent": (
             "5. 一维梯度下降",
             "怎样在函数 h(x) 上往低处走？导数 h′(x) 指出哪边是上坡，那就朝反方向迈一步："
-            "x ← x − η·h′(x)。学习率 η 决定步子的大小。在 h(x) = {function} 上从 x₀ = {x0} 出发，"
-            "试三个学习率，每一个都由计算机只根据这次运行的数值来判断：η = {lr0} {v0}，走了 {steps} "
+            "x ← x − η·h′(x)。学习率（又称学习速率）η 决定步子的大小。在 h(x) = {function} 上从 x₀ = {x0} 出发，"
+            "试三个学习率，下面的评语都是程序根据各自运行的数值自动给出的：η = {lr0} {v0}，走了 {steps} "
             "步仍在半山坡上慢慢挪；η = {lr1} {v1}，稳稳落到谷底；η = {lr2} {v2}，每一步都越过谷底，"
             "在两侧来回弹跳。把 x 换成 θ、把 h 换成 L，同一条规则就能训练网络。",
         ),
