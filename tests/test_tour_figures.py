@@ -222,8 +222,8 @@ def test_zh_figures_are_drawn_in_chinese_with_the_shipped_font(drawn):
         titles += [figure._suptitle.get_text()] if figure._suptitle else []
         assert titles and all(cjk_characters(t) for t in titles), (name, titles)
         for text in figure.findobj(Text):
-            if cjk_characters(text.get_text()):
-                assert "$" not in text.get_text(), (name, text.get_text())  # mathtext has no CJK
+            if cjk_characters(text.get_text()):  # mathtext has no CJK: no TeX left next to Chinese
+                assert "$" not in text.get_text() and "\\" not in text.get_text(), (name, text.get_text())
 
 
 def test_the_zh_page_uses_the_articles_terms_and_describes_each_figure(drawn):

@@ -68,7 +68,7 @@ COMPILED = [(re.compile(pattern, re.S), replacement) for pattern, replacement in
 
 # mathtext cannot draw CJK words next to its mathematics, so a translated label that mixes
 # them writes the mathematics in Unicode instead (plain text, drawn with font fallback).
-TEX = [(r"\\hat\{?y\}?", "ŷ"), (r"\\leftarrow", "←"), (r"\\partial ?", "∂"), (r"\\Sigma", "Σ"),
+TEX = [(r"\\hat\s*\{?y\}?", "ŷ"), (r"\\leftarrow", "←"), (r"\\partial ?", "∂"), (r"\\Sigma", "Σ"),
        (r"\\Vert", "‖"), (r"\\eta", "η"), (r"\\theta", "θ"), (r"\\Theta", "Θ"), (r"\\cdot", "·"),
        (r"\\, ?", " "), (r" - ", " − "), (r"\^2", "²"), (r"_\{?(\d)\}?", lambda m: "₀₁₂₃₄₅₆₇₈₉"[int(m.group(1))]),
        (r"\\mathdefault\{(.*?)\}", r"\1"), (r"[${}]", "")]

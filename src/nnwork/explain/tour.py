@@ -222,12 +222,12 @@ def _step_step(out: Path) -> tuple[Path, dict[str, Any]]:
 
 def _fit_step(out: Path) -> tuple[Path, dict[str, Any]]:
     from nnwork.explain.training import train_two_ways
-    from nnwork.plot.explain import fit_figure
+    from nnwork.plot.explain import training_figure
 
     started = time.perf_counter()
     grid, runs = train_two_ways(lambda x: _g(x[:, 0]).reshape(-1, 1), DOMAIN, **FIT)
     seconds = time.perf_counter() - started
-    path = _save(fit_figure(grid, _g(grid).reshape(-1), runs, label=f"G(x) = {TARGET_SHOWN}"), out / "08_fit.png")
+    path = _save(training_figure(grid, _g(grid).reshape(-1), runs, label=f"G(x) = {TARGET_SHOWN}"), out / "08_fit.png")
     gd_run, adam = runs
     sizes = FIT["sizes"]
     fields = {"arch": "-".join(map(str, sizes)), "params": sum(a * b + b for a, b in zip(sizes, sizes[1:])),

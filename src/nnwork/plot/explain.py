@@ -226,7 +226,7 @@ def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.nda
     return fig
 
 
-def fit_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: str = "G(x)") -> Any:
+def training_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: str = "G(x)") -> Any:
     """Networks trained two ways (`nnwork.explain.training.TrainingRun`s) against their target,
     and the training loss of each, step by step."""
     fig = new_figure(10.0, 3.9)
@@ -244,5 +244,21 @@ def fit_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: st
     right.set(xlabel="step (one update of every parameter)", ylabel="training loss L (log scale)",
               title="The loss, step by step")
     right.legend(fontsize=9)
+    right.grid(True, which="both", alpha=0.3)
+    return fig
+
+
+def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: Sequence[float],
+               label: str = "G(x)") -> Any:
+    """A trained network against its target, and the training loss falling epoch by epoch."""
+    fig = new_figure(10.0, 3.8)
+    left, right = fig.subplots(1, 2)
+    left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
+    left.plot(x, prediction, "--", color="C1", linewidth=1.8, label=r"trained network $F(\Theta, x)$")
+    left.set(xlabel="x", title="After training: F follows G")
+    left.legend(fontsize=9)
+    left.grid(True, alpha=0.3)
+    right.semilogy(np.arange(1, len(loss) + 1), loss, color="C0")
+    right.set(xlabel="epoch", ylabel="training loss (log scale)", title="The loss falls as gradient descent runs")
     right.grid(True, which="both", alpha=0.3)
     return fig
