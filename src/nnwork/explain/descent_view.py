@@ -55,10 +55,14 @@ def windows(trajectories: list[Trajectory]) -> list[tuple[float, float]]:
     return found
 
 
-def descent_panels(trajectories: list[Trajectory]) -> list[DescentPanel]:
-    """The panels of `trajectories` (each made by `descend`, which keeps its h to draw)."""
+def descent_panels(trajectories: list[Trajectory], shared: bool = False) -> list[DescentPanel]:
+    """The panels of `trajectories` (each made by `descend`, which keeps its h to draw);
+    `shared`: every panel over the same x range (the union of their windows), to compare."""
     panels = []
-    for trajectory, window in zip(trajectories, windows(list(trajectories))):
+    found = windows(list(trajectories))
+    if shared:
+        found = [(min(w[0] for w in found), max(w[1] for w in found))] * len(found)
+    for trajectory, window in zip(trajectories, found):
         if trajectory.function is None:
             raise ValueError("a trajectory to draw must keep its function (as `descend` makes them)")
         curve_x = np.linspace(*window, CURVE_POINTS)

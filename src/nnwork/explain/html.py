@@ -38,16 +38,19 @@ def _paragraph(text: str) -> str:
 
 
 def render(title: str, intro: str, steps: Sequence[tuple[str, str, str | Path]], footer: str,
-           lang: str = "en", figure_word: str = "Figure") -> str:
-    """The page: a title, an introduction, then (heading, text, PNG file) for each step."""
+           lang: str = "en", figure_word: str = "Figure", captions: Sequence[str] = ()) -> str:
+    """The page: a title, an introduction, then (heading, text, PNG file) for each step, each
+    figure captioned "Figure n: caption" (「图 n：…」 with a full-width colon in Chinese)."""
     body = [f"<h1>{html.escape(title)}</h1>", f"<p>{_paragraph(intro)}</p>"]
+    colon = "：" if lang == "zh" else ": "
     for number, (heading, text, png) in enumerate(steps, start=1):
+        caption = captions[number - 1] if number <= len(captions) else Path(png).name
         body += [
             f'<section id="step-{number}">',
             f"<h2>{html.escape(heading)}</h2>",
             f"<p>{_paragraph(text)}</p>",
             f'<figure><img src="{data_uri(png)}" alt="{html.escape(heading, quote=True)}">'
-            f"<figcaption>{html.escape(figure_word)} {number}: {html.escape(Path(png).name)}</figcaption></figure>",
+            f"<figcaption>{html.escape(figure_word)} {number}{colon}{html.escape(caption)}</figcaption></figure>",
             "</section>",
         ]
     body.append(f"<footer>{_paragraph(footer)}</footer>")

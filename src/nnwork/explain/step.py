@@ -40,6 +40,11 @@ class StepReport:
     updates: list[ParameterUpdate]
     line: tuple[np.ndarray, np.ndarray]  # s and L(θ − s·∂L/∂θ), for s from 0 to 2η
 
+    @property
+    def gradient_norm(self) -> float:
+        """‖∂L/∂θ‖ over all parameters: a step s moves θ by s·‖∂L/∂θ‖."""
+        return float(np.sqrt(sum(np.sum(u.gradient ** 2) for u in self.updates)))
+
     def format(self) -> str:
         lines = [f"One gradient-descent step θ ← θ − η·∂L/∂θ with η = {self.lr:g}:",
                  f"    {'θ':<14} {'before':>12} {'∂L/∂θ':>12} {'after':>12}"]

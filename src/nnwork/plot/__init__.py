@@ -23,6 +23,25 @@ def new_figure(width: float = 6.4, height: float = 4.8) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def use_cjk_font() -> dict[str, Any]:
+    """Register nnwork's shipped CJK font with matplotlib (once) and return the rc settings
+    that draw with it, falling back to DejaVu Sans for what it lacks; use them as
+    `with matplotlib.rc_context(use_cjk_font()):` around the drawing of a zh figure."""
+    from matplotlib import font_manager
+
+    from nnwork.fonts import FAMILY, cjk_font_path
+
+    path = str(cjk_font_path())
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return {"font.family": ["DejaVu Sans", FAMILY],
+            # labels that mix $…$ with words: the words in the CJK face, the mathematics in DejaVu
+            "mathtext.fontset": "custom", "mathtext.rm": FAMILY, "mathtext.it": "DejaVu Sans:italic",
+            "mathtext.bf": "DejaVu Sans:bold", "mathtext.sf": "DejaVu Sans", "mathtext.cal": "DejaVu Sans",
+            "mathtext.tt": "DejaVu Sans Mono", "mathtext.fallback": "cm",
+            "mathtext.default": "rm"}  # mathtext draws the words of a mixed label in its default face
+
+
 def save_figure(figure: Any, path: str | Path, dpi: int = 110) -> Path:
     """Write `figure` to `path` (PNG unless the suffix says otherwise), creating its folder,
     atomically (a figure is never left half-written); return the path."""

@@ -42,7 +42,7 @@ def draw_descent(ax: Any, panel: Any, height: tuple[float, float] | None = None)
             label=f"after {len(trajectory.x) - 1} steps")
     if not inside.all():
         ax.text(0.5, 0.95, "some steps leave the plot", transform=ax.transAxes, ha="center", va="top",
-                fontsize=8, color=colour)
+                fontsize=9, color=colour)
     ax.set_xlabel("x")
     ax.grid(True, alpha=0.3)
 
@@ -51,24 +51,29 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
     """One panel per run (`nnwork.explain.descent_view.descent_panels(runs)`), side by side,
     each titled with its learning rate and the verdict `classify` gave from its numbers."""
     n = len(panels)
-    fig = new_figure(4.2 * n + 0.4, 4.2)
+    fig = new_figure(min(10.0, 3.4 * n + 0.4), 4.6)
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, panel in zip(axes, panels):
-        trajectory, curve = panel.trajectory, panel.curve_h
+        trajectory = panel.trajectory
         shown = trajectory.h[panel.inside]
-        bottom = float(np.nanmin(np.where(np.isfinite(curve), curve, np.nan)))
+        bottom = float(np.nanmin(np.where(np.isfinite(panel.curve_h), panel.curve_h, np.nan)))
         top = float(np.max(shown[np.isfinite(shown)], initial=bottom))
         height = (bottom, top + 0.3 * (top - bottom) + 1e-12)
         verdict = panel.verdict
         draw_descent(ax, panel, height)
+        for k in range(1, min(6, len(panel.path_x))):  # number the first steps
+            if panel.inside[k]:
+                ax.annotate(str(k), (panel.path_x[k], np.clip(panel.path_h[k], *height)), xytext=(4, 4),
+                            textcoords="offset points", fontsize=9, color=VERDICT_COLOURS.get(verdict, "k"))
         ax.set_title(rf"$\eta$ = {trajectory.lr:g}: {verdict}", color=VERDICT_COLOURS.get(verdict, "k"), fontsize=11)
         e = panel.evidence
-        note = ("x flew off to |x| > 1e6" if e.diverged else
-                f"end: x = {trajectory.x[-1]:.4g}, h(x) = {trajectory.h[-1]:.4g}\n"
-                f"|h'| fell to {e.slope_ratio:.0e} of its max; {e.reversals:.0%} of steps turn back")
-        ax.set_xlabel(f"x\n{note}", fontsize=8)
+        steps = len(trajectory.x) - 1
+        note = ("x flew off (|x| > 10⁶)" if e.diverged else
+                f"after {steps} steps: x = {trajectory.x[-1]:.3g}\n"
+                f"slope left: {e.slope_ratio:.0%} of its largest\nturned back on {e.reversals:.0%} of the steps")
+        ax.set_xlabel(f"x\n{note}", fontsize=9)
     axes[0].set_ylabel("h(x)")
-    axes[0].legend(loc="upper right", fontsize=7.5)
+    axes[0].legend(loc="upper right", fontsize=9)
     label = panels[0].trajectory.label
     fig.suptitle(title or rf"Gradient descent $x \leftarrow x - \eta\, h'(x)$ on h(x) = {label}", fontsize=11)
     return fig
@@ -78,22 +83,28 @@ def descent_figure(panels: Sequence[Any], title: str | None = None) -> Any:
 
 
 def step_figure(report: Any) -> Any:
-    """The loss along the line θ − s·∂L/∂θ, with the step s = η marked (before and after), and
-    the first-order (tangent) prediction; next to it every parameter's move."""
-    fig = new_figure(10.5, 3.9)
+    """The loss along the line θ − s·∂L/∂θ against the distance θ moves (s·‖∂L/∂θ‖; s on the
+    top axis), with the step s = η marked (before and after) and the first-order (tangent)
+    prediction; next to it every parameter's move."""
+    fig = new_figure(10.0, 3.9)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     s, line = report.line
-    left.plot(s, line, color="0.25", linewidth=1.8, label=r"$L(\theta - s\,\partial L/\partial\theta)$")
+    norm = report.gradient_norm
+    moved = s * norm
+    left.plot(moved, line, color="0.25", linewidth=1.8, label=r"$L(\theta - s\,\partial L/\partial\theta)$")
     slope = report.predicted_change / report.lr
-    left.plot(s, report.loss_before + slope * s, "--", color="C0", linewidth=1,
+    left.plot(moved, report.loss_before + slope * s, "--", color="C0", linewidth=1,
               label=r"tangent: $L - s\,\Sigma(\partial L/\partial\theta)^2$")
     left.plot([0], [report.loss_before], "s", color="k", markersize=7, label=f"before: L = {report.loss_before:.4g}")
-    left.plot([report.lr], [report.loss_after], "*", color="C2", markersize=14, markeredgecolor="k",
+    left.plot([report.lr * norm], [report.loss_after], "*", color="C2", markersize=14, markeredgecolor="k",
               label=rf"after the step $s = \eta$ = {report.lr:g}: L = {report.loss_after:.4g}")
     left.set_ylim(min(line.min(), report.loss_after) * 0.9 - 1e-3, max(line.max(), report.loss_before) * 1.1)
-    left.set(xlabel=r"distance s along $-\partial L/\partial\theta$", ylabel="loss L",
+    left.set_xlim(0, moved[-1])
+    left.set(xlabel=r"distance θ moves: $s\,\Vert\partial L/\partial\theta\Vert$", ylabel="loss L",
              title="One step of gradient descent on the network")
-    left.legend(fontsize=7.5)
+    top = left.secondary_xaxis("top", functions=(lambda d: d / norm, lambda v: v * norm))
+    top.set_xlabel(r"step size s (the step taken: s = $\eta$)")
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     labels, before, after = [], [], []
     for u in report.updates:
@@ -107,28 +118,30 @@ def step_figure(report: Any) -> Any:
     rows = np.arange(len(labels))
     right.barh(rows + 0.2, before, height=0.4, color="0.7", label=r"$\theta$ before")
     right.barh(rows - 0.2, after, height=0.4, color="C2", label=r"$\theta - \eta\,\partial L/\partial\theta$")
-    right.set_yticks(rows, labels, fontsize=7)
+    right.set_yticks(rows, labels, fontsize=9)
     right.invert_yaxis()
     right.axvline(0, color="0.3", linewidth=0.8)
     right.set(title="Every parameter moves against its gradient", xlabel="value")
-    right.legend(fontsize=7.5)
+    right.legend(fontsize=9)
     return fig
 
 
 def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str) -> Any:
     """Left: the squared error (y − ŷ)² as a function of ŷ. Right: the loss of the network as
     a function of one parameter, with the tangent whose slope backpropagation computes."""
-    fig = new_figure(10.5, 3.8)
+    fig = new_figure(10.0, 3.8)
     left, right = fig.subplots(1, 2)
     y, prediction = float(walk.y[0]), float(walk.prediction[0])
-    yhat = np.linspace(y - 1.0, y + 1.0, 200)
+    yhat = np.linspace(0.0, 1.0, 201)  # a sigmoid's output lies in (0, 1)
     left.plot(yhat, (yhat - y) ** 2, color="0.25", linewidth=1.8)
     left.plot([prediction], [(prediction - y) ** 2], "o", color="C3", markersize=8,
               label=rf"the network's $\hat y$ = {prediction:.3g}")
     left.axvline(y, color="C2", linestyle=":", label=f"truth y = {y:g}: L = 0")
     left.set(xlabel=r"prediction $\hat y$", ylabel=r"$L(\hat y, y) = (y - \hat y)^2$",
              title="The loss: how wrong is the prediction?")
-    left.legend(fontsize=8)
+    left.set_xlim(0.0, 1.0)
+    left.set_ylim(bottom=0.0)
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     values, losses = curve
     gradient = next(p for p in walk.parameters if p.label == parameter)
@@ -136,10 +149,14 @@ def loss_figure(walk: Any, curve: tuple[np.ndarray, np.ndarray], parameter: str)
     right.plot([gradient.value], [walk.loss], "o", color="C3", markersize=8, label="now")
     span = 0.35 * (values.max() - values.min())
     tangent = np.array([gradient.value - span, gradient.value + span])
+    if gradient.backprop != 0:  # stop the tangent where it reaches L = 0: a loss is never negative
+        zero = gradient.value - walk.loss / gradient.backprop
+        tangent = np.clip(tangent, *((zero, np.inf) if zero < gradient.value else (-np.inf, zero)))
     right.plot(tangent, walk.loss + gradient.backprop * (tangent - gradient.value), "--", color="C0",
                label=rf"slope $\partial L/\partial\theta$ = {gradient.backprop:.3g} (backprop)")
     right.set(xlabel=f"parameter θ = {parameter}", ylabel="loss L", title="The loss as a function of one parameter")
-    right.legend(fontsize=8)
+    right.set_ylim(bottom=0.0)
+    right.legend(fontsize=9)
     right.grid(True, alpha=0.3)
     return fig
 
@@ -155,52 +172,91 @@ def functions_figure(x: np.ndarray, target: np.ndarray, models: Sequence[np.ndar
     for i, values in enumerate(models, start=1):
         ax.plot(x, values, "--", linewidth=1.4, label=rf"$F(\Theta_{i}, x)$: the same network, parameters $\Theta_{i}$")
     ax.set(xlabel="x (the input)", ylabel="output", title="A model is a function: its parameters Θ decide which one")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.grid(True, alpha=0.3)
     return fig
 
 
-def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Any:
+def network_figure(walk: Any, grid: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   rewired: tuple[np.ndarray, str] | None = None) -> Any:
     """The network's wiring (neurons with their values at one sample) and the function
-    F(Θ, x1, x2) it computes over a grid of inputs."""
+    F(Θ, x1, x2) it computes over a grid of inputs; `rewired` = (Z, what changed): the same
+    weights wired differently, over the same grid, in a third panel."""
     from nnwork.plot.graph import draw_graph
 
-    fig = new_figure(12.5, 3.9)
-    left, right = fig.subplots(1, 2, width_ratios=[2.6, 1])
-    width, height = draw_graph(left, walk, gradients=False)
-    graph_inches = 0.8 * width  # the graph's boxes are sized for 0.8 inch per unit
-    left.get_gridspec().set_width_ratios([graph_inches, 4.2])
-    fig.set_size_inches(graph_inches + 4.6, max(3.6, 0.8 * height + 0.9))
-    left.set_title(r"Neurons $f(\theta_i, x) = \sigma(w\cdot x + b)$ wired together", fontsize=10)
+    n = 1 if rewired is None else 2
+    fig = new_figure(10.0, 8.0)
+    grid_spec = fig.add_gridspec(n, 2, width_ratios=[1.2, 1])
+    left = fig.add_subplot(grid_spec[:, 0])
+    axes = [left] + [fig.add_subplot(grid_spec[i, 1]) for i in range(n)]
+    draw_graph(left, walk, gradients=False, fontsize=9, vertical=True)
+    left.set_title("Neurons f(θᵢ, x) = σ(w·x + b) wired together", fontsize=10)
     X, Y, Z = grid
-    image = right.pcolormesh(X, Y, Z, shading="auto", cmap="viridis")
-    fig.colorbar(image, ax=right, shrink=0.85)
-    right.set(xlabel="x1", ylabel="x2", title=r"$F(\Theta, x_1, x_2)$ over its inputs")
+    panels = [(axes[1], Z, r"$F(\Theta, x_1, x_2)$ over its inputs")]
+    if rewired is not None:
+        panels.append((axes[2], rewired[0], f"same weights, rewired: {rewired[1]}"))
+    for ax, values, title in panels:
+        image = ax.pcolormesh(X, Y, values, shading="auto", cmap="viridis", vmin=0, vmax=1)
+        ax.set(xlabel="x1", ylabel="x2", title=title)
+    fig.colorbar(image, ax=axes[1:], shrink=0.6, label="F")
     return fig
 
 
-def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], title: str = "") -> Any:
-    """3-D surfaces side by side: (title, X, Y, Z) each."""
-    fig = new_figure(5.0 * len(surfaces), 4.3)
+def surfaces_figure(surfaces: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], title: str = "",
+                    zlabel: str = "F(x, y)", notes: Sequence[tuple[int, tuple[float, float, float], str]] = ()) -> Any:
+    """3-D surfaces side by side: (title, X, Y, Z) each, with a z label and a colour bar;
+    `notes`: (panel index, point (x, y, z), text) arrows pointing at a detail."""
+    fig = new_figure(5.0 * len(surfaces), 4.6)
+    axes = []
     for i, (name, X, Y, Z) in enumerate(surfaces, start=1):
         ax = fig.add_subplot(1, len(surfaces), i, projection="3d")
-        ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
+        image = ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, rcount=60, ccount=60)
         ax.set(title=name, xlabel="x", ylabel="y")
-        ax.tick_params(labelsize=7)
+        ax.set_zlabel(zlabel)
+        ax.tick_params(labelsize=9)
+        fig.colorbar(image, ax=ax, shrink=0.6, pad=0.12, label=zlabel)
+        axes.append(ax)
+    for index, (x, y, z), text in notes:
+        ax = axes[index]
+        top = float(np.max(surfaces[index][3]))
+        ax.plot([x, x], [y, y], [z, z + 0.45 * top], color="C3", linewidth=1.2)
+        ax.text(x, y, z + 0.5 * top, text, color="C3", fontsize=9, ha="center")
     if title:
         fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def training_figure(x: np.ndarray, target: np.ndarray, runs: Sequence[Any], label: str = "G(x)") -> Any:
+    """Networks trained two ways (`nnwork.explain.training.TrainingRun`s) against their target,
+    and the training loss of each, step by step."""
+    fig = new_figure(10.0, 3.9)
+    left, right = fig.subplots(1, 2)
+    left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
+    colours = ("C0", "C1")
+    for run, colour in zip(runs, colours):
+        left.plot(x, run.final, "--", color=colour, linewidth=1.8,
+                  label=rf"F after {len(run.loss)} steps of {run.optimizer}")
+        right.semilogy(np.arange(1, len(run.loss) + 1), run.loss, color=colour,
+                       label=rf"{run.optimizer}, $\eta$ = {run.lr:g}")
+    left.set(xlabel="x", title="After training: F follows G")
+    left.legend(fontsize=9)
+    left.grid(True, alpha=0.3)
+    right.set(xlabel="step (one update of every parameter)", ylabel="training loss L (log scale)",
+              title="The loss, step by step")
+    right.legend(fontsize=9)
+    right.grid(True, which="both", alpha=0.3)
     return fig
 
 
 def fit_figure(x: np.ndarray, target: np.ndarray, prediction: np.ndarray, loss: Sequence[float],
                label: str = "G(x)") -> Any:
     """A trained network against its target, and the training loss falling epoch by epoch."""
-    fig = new_figure(10.5, 3.8)
+    fig = new_figure(10.0, 3.8)
     left, right = fig.subplots(1, 2)
     left.plot(x, target, color="k", linewidth=2.4, label=f"ground truth {label}")
     left.plot(x, prediction, "--", color="C1", linewidth=1.8, label=r"trained network $F(\Theta, x)$")
     left.set(xlabel="x", title="After training: F follows G")
-    left.legend(fontsize=8)
+    left.legend(fontsize=9)
     left.grid(True, alpha=0.3)
     right.semilogy(np.arange(1, len(loss) + 1), loss, color="C0")
     right.set(xlabel="epoch", ylabel="training loss (log scale)", title="The loss falls as gradient descent runs")

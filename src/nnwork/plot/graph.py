@@ -82,33 +82,48 @@ def _labels(walk: Any, gradients: bool) -> dict[str, list[str]]:
     return labels
 
 
-def draw_graph(ax: Any, walk: Any, gradients: bool = True) -> tuple[float, float]:
+def draw_graph(ax: Any, walk: Any, gradients: bool = True, fontsize: float = 8,
+               vertical: bool = False) -> tuple[float, float]:
     """Draw `walk` (an nnwork.explain BackpropWalk) onto the matplotlib axes `ax`; returns the
-    width and height of the drawing in data units (for sizing the figure)."""
+    width and height of the drawing in data units (for sizing the figure: 0.8 inch per unit
+    for 8-point text, proportionally more for bigger text). `vertical`: inputs at the top and
+    the loss at the bottom (a narrow drawing, for a page)."""
     from matplotlib.patches import FancyBboxPatch
 
     labels = _labels(walk, gradients)
     longest = max(len(line.replace("$", "").replace("\\partial ", "∂").replace("\\hat{y}", "y"))
                   for lines in labels.values() for line in lines)
     width = max(BOX_WIDTH, 0.075 * longest)
+    tallest = BOX_HEIGHT * (0.45 + 0.28 * max(len(lines) for lines in labels.values()))
     position, edges = layout(walk, column_gap=width + 0.95)
+    if vertical:  # columns become rows, top to bottom; rows become columns, side by side
+        row_gap, column_gap = tallest + 0.8, width + 0.5
+        position = {name: (-y / ROW_GAP * column_gap, -x / (width + 0.95) * row_gap)
+                    for name, (x, y) in position.items()}
     visits = {v.name: v for v in walk.visits}
+    heights = {}
     for name, (cx, cy) in position.items():
         kind = "input" if name not in visits else "loss" if name == "L" else "output" if name == "ŷ" else "node"
-        height = BOX_HEIGHT * (0.45 + 0.28 * len(labels[name]))
+        height = heights[name] = BOX_HEIGHT * (0.45 + 0.28 * len(labels[name]))
         ax.add_patch(FancyBboxPatch((cx - width / 2, cy - height / 2), width, height,
                                     boxstyle="round,pad=0.04,rounding_size=0.12",
                                     facecolor=COLOURS[kind], edgecolor="0.35", linewidth=1.0))
-        ax.text(cx, cy, "\n".join(labels[name]), ha="center", va="center", fontsize=8, linespacing=1.45)
+        ax.text(cx, cy, "\n".join(labels[name]), ha="center", va="center", fontsize=fontsize, linespacing=1.45)
     for parent, child in edges:
         (x0, y0), (x1, y1) = position[parent], position[child]
-        ax.annotate("", xy=(x1 - width / 2 - 0.05, y1), xytext=(x0 + width / 2 + 0.05, y0),
+        if vertical:
+            start, end = (x0, y0 - heights[parent] / 2 - 0.05), (x1, y1 + heights[child] / 2 + 0.05)
+        else:
+            start, end = (x0 + width / 2 + 0.05, y0), (x1 - width / 2 - 0.05, y1)
+        ax.annotate("", xy=end, xytext=start,
                     arrowprops=dict(arrowstyle="-|>", color="0.45", linewidth=1.0, shrinkA=0, shrinkB=0))
         local = visits[child].local.get(parent)
         if gradients and local is not None and local.size == 1:
-            mx, my = x0 + 0.45 * (x1 - x0) + 0.1, y0 + 0.45 * (y1 - y0) + 0.13
-            ax.text(mx, my, f"×{float(local.reshape(())):.3g}", fontsize=7, color="C3", ha="center",
-                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5, alpha=0.8))
+            mx, my = start[0] + 0.5 * (end[0] - start[0]), start[1] + 0.5 * (end[1] - start[1])
+            if not vertical:
+                mx, my = mx + 0.1, my + 0.13
+            ax.text(mx, my, f"×{float(local.reshape(())):.3g}", fontsize=fontsize, color="C3", ha="center",
+                    va="center", bbox=dict(facecolor="white", edgecolor="none", pad=0.5, alpha=0.85))
     xs = [p[0] for p in position.values()]
     ys = [p[1] for p in position.values()]
     x_low, x_high = min(xs) - 0.55 * width, max(xs) + 0.55 * width
@@ -130,17 +145,29 @@ def _sources(walk: Any, parameter: str) -> list[tuple[str, np.ndarray]]:
     return found
 
 
-def graph_figure(walk: Any, gradients: bool = True, title: str | None = None) -> Any:
+def graph_figure(walk: Any, gradients: bool = True, title: str | None = None, fontsize: float = 8,
+                 vertical: bool = False) -> Any:
     """The graph of `walk` as a Figure: values, and with `gradients` ∂L/∂node on every box and the
     local derivative on every arrow (red: what backpropagation multiplies by)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     fig = new_figure()
     ax = fig.add_subplot()
-    width, height = draw_graph(ax, walk, gradients)
-    inches = 0.8  # per data unit: boxes just wide enough for their 8-point text
-    fig.set_size_inches(max(6.0, inches * width + 0.3), inches * height + 0.6)
+    width, height = draw_graph(ax, walk, gradients, fontsize=fontsize, vertical=vertical)
+    inches = 0.8 * fontsize / 8  # per data unit: boxes just wide enough for their text
+    fig.set_size_inches(max(6.0, inches * width + 0.3), inches * height + (1.6 if vertical else 0.6))
     if title is None:
-        title = (r"Backpropagation: each box shows its value and $\partial L/\partial$node; each arrow the local "
-                 "derivative (red) that the gradient is multiplied by on its way back"
-                 if gradients else "The network: each box is a neuron f(θ, x) = σ(w·x + b), with its value")
-    ax.set_title(title, fontsize=9)
+        title = ("Backpropagation, from the loss back to the inputs" if vertical else
+                 r"Backpropagation: each box shows its value and $\partial L/\partial$node; each arrow the local "
+                 "derivative (red) that the gradient is multiplied by on its way back")
+        if not gradients:
+            title = "The network: each box is a neuron f(θ, x) = σ(w·x + b), with its value"
+    ax.set_title(title, fontsize=max(9, fontsize))
+    if gradients:
+        handles = [Patch(facecolor=COLOURS["node"], edgecolor="0.35", label=r"a node: its value and $\partial L/\partial$node"),
+                   Line2D([], [], color="C3", marker="$×$", linestyle="none", markersize=9,
+                          label=r"red ×: the local factor $\partial$child/$\partial$parent")]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=max(9, fontsize),
+                  ncols=1 if vertical else 2, frameon=False)
     return fig

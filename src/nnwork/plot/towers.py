@@ -75,7 +75,8 @@ def approximation_figures(view: Any) -> dict[str, Any]:
             if name == "approximation":
                 ax.plot(axes[0], target, color="grey", lw=3, alpha=0.4, label="G(x)")
             ax.plot(axes[0], values, lw=1, label=label)
-            ax.set(xlabel="x", ylabel=label, title=f"{name} (max |error| {np.abs(error).max():.3g})")
+            title = "target G(x)" if name == "target" else f"{name} (max |error| {np.abs(error).max():.3g})"
+            ax.set(xlabel="x", ylabel=label, title=title)
             ax.legend()
             figures[name] = fig
         return figures
