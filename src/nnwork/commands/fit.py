@@ -118,6 +118,17 @@ def results_table(metrics: dict[str, Any]) -> str:
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
 
 
+def _diagnostics(result: Any) -> dict[str, Any]:
+    """regression.png and errors.png: predicted against true per split, and the errors."""
+    from nnwork.plot.diagnostics import error_histogram, regression
+
+    parts = {"train": result.train, "validation": result.validation, "test": result.test}
+    splits = {name: (rows.y[:, 0], result.predictor(rows.x)[:, 0]) for name, rows in parts.items()
+              if rows is not None and len(rows)}
+    name = result.train.y_names[0] if result.train.y_names else "output"
+    return {"regression.png": regression(splits, name), "errors.png": error_histogram(splits, name)}
+
+
 def run(args: argparse.Namespace) -> int:
     from nnwork.fit_files import save_fit
     from nnwork.training import TrainingDiverged
@@ -163,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
             figures = {"loss.png": loss_curve(result.history.train_loss, result.history.validation_loss),
                        "fit.png": comparison(result.predictor, result.domain, result.target,
                                              (result.train.x, result.train.y), result.description)}
+            figures.update(_diagnostics(result))
             written += [save_figure(figure, out / name) for name, figure in figures.items()]
         except ImportError as error:  # the fit itself is saved; only the pictures are missing
             print(f"no figures: {error}")
