@@ -21,12 +21,12 @@ from nnwork.workflow import FitSettings
 def noisy_table(n: int = 120, seed: int = 0) -> data.Dataset:
     draw = np.random.default_rng(seed)
     x = draw.uniform(-1, 1, size=(n, 2))
-    y = np.sin(2 * x[:, :1]) + 0.5 * x[:, 1:] + 0.05 * draw.normal(size=(n, 1))
+    y = np.cos(3 * x[:, :1]) + 0.5 * x[:, 1:] + 0.05 * draw.normal(size=(n, 1))  # a straight line misses the cos
     return data.Dataset(x, y, ("a", "b"), ("out",))
 
 
 def quick(**changes: object) -> FitSettings:
-    return FitSettings(**{"epochs": 40, "hidden": [8], "batch_size": 32, **changes})  # type: ignore[arg-type]
+    return FitSettings(**{"epochs": 150, "hidden": [8], "batch_size": 32, **changes})  # type: ignore[arg-type]
 
 
 def parameters(result: object) -> list[np.ndarray]:
@@ -188,7 +188,7 @@ def write_table(path: Path, table: data.Dataset) -> Path:
 def test_cli_labels_every_split_and_shows_linear_beside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = write_table(tmp_path / "t.csv", noisy_table(80))
     out = tmp_path / "out"
-    code = main(["fit", "--csv", str(csv), "--test-fraction", "0.2", "--cv", "3", "--ensemble", "2", "--epochs", "10",
+    code = main(["fit", "--csv", str(csv), "--test-fraction", "0.2", "--cv", "3", "--ensemble", "2", "--epochs", "300",
                  "--hidden", "8", "--quiet", "--no-plots", "--out", str(out)])
     stdout = capsys.readouterr().out
     assert code == 0
@@ -225,3 +225,31 @@ def test_drop_missing_skips_and_counts(tmp_path: Path, capsys: pytest.CaptureFix
                  "--out", str(tmp_path / "o")])
     stdout = capsys.readouterr().out
     assert code == 0 and "skipped 2 row(s) with an empty cell (lines 6, 10)" in stdout and "38 rows" in stdout
+
+
+# ---- the simple answer, and small tables ------------------------------------------------------------
+def test_cv_keeps_linear_least_squares_when_it_is_as_good(tmp_path: Path) -> None:
+    draw = np.random.default_rng(3)
+    x = draw.uniform(-1, 1, size=(80, 3))
+    linear_table = data.Dataset(x, x @ np.array([[1.0], [-2.0], [0.5]]) + 0.3 * draw.normal(size=(80, 1)))
+    result = fit(quick(cv=3, epochs=30), dataset=linear_table)
+    assert result.metrics["linear"]["cv"]["r2"] >= result.metrics["cv"]["r2"]
+    assert result.metrics["chosen"]["model"] == "linear"
+    assert result.predictor.model.sizes == [3, 1]
+    assert any("the simple answer is as good" in note for note in result.notes)
+    save_fit(result, tmp_path)
+    saved = load_predictor(tmp_path / "model.npz")
+    assert saved.predictor.model.sizes == [3, 1]
+    assert json.loads((tmp_path / "metrics.json").read_text())["chosen"]["model"] == "linear"
+    curved = fit(quick(cv=3, epochs=300, hidden=[16]), dataset=noisy_table(120))
+    assert curved.metrics["chosen"]["model"] == "network" and curved.predictor.model.sizes == [2, 16, 1]
+
+
+def test_a_small_table_gets_a_network_with_fewer_parameters_than_rows() -> None:
+    result = fit(FitSettings(epochs=5), dataset=noisy_table(60))
+    rows = len(result.train)
+    assert result.predictor.model.num_parameters() <= rows < 4353
+    assert result.predictor.model.sizes[1:3] == [result.predictor.model.sizes[1]] * 2
+    assert any(f"for {rows} training rows" in note for note in result.notes)
+    chosen = fit(FitSettings(epochs=5, hidden=[64, 64]), dataset=noisy_table(60))
+    assert chosen.predictor.model.sizes == [2, 64, 64, 1] and not any("small table" in n for n in chosen.notes)

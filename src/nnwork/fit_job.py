@@ -35,7 +35,7 @@ from nnwork.linear import linear_network
 from nnwork.nn import Ensemble
 from nnwork.parallel import check_jobs, run_all
 from nnwork.training import EpochReport, History
-from nnwork.workflow import FitResult, FitSettings, Predictor, build_model, fit_split, load_data, measure
+from nnwork.workflow import FitResult, FitSettings, Predictor, build_model, fit_split, hidden_sizes, load_data, measure
 
 MAX_MEMBERS, MAX_FOLDS = 64, 50
 TEST_SEED_OFFSET = 1_000_003  # a formula's test points: a seed no member trains with
@@ -57,6 +57,29 @@ def check(settings: FitSettings, checkpoint: Any = None) -> None:
     check_jobs(settings.jobs)
     if checkpoint is not None and settings.ensemble > 1:
         raise ValueError("--checkpoint/--resume follow one network: not with --ensemble")
+
+
+def small_table_width(settings: FitSettings, n_inputs: int, n_outputs: int,
+                      rows: int) -> tuple[list[int], str] | None:
+    """For a default-sized network with more parameters than training rows: the widest layers
+    of the same shape (at least 2 units) whose parameters fit in the rows, and a note saying
+    so. None when the user chose --hidden or the default fits."""
+    if settings.hidden is not None:
+        return None
+    default = hidden_sizes(settings)
+
+    def count(width: int) -> int:
+        sizes = [n_inputs, *[width] * len(default), n_outputs]
+        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+    full = count(default[0]) if len(set(default)) == 1 else None
+    if full is None or full <= rows:
+        return None
+    width = max([w for w in range(2, default[0]) if count(w) <= rows] or [2])
+    return [width] * len(default), (
+        f"small table: the default {'-'.join(map(str, default))} network has {full:,} parameters for {rows} "
+        f"training rows; using {'-'.join([str(width)] * len(default))} ({count(width):,} parameters) "
+        "instead (--hidden sets it)")
 
 
 def member_plan(settings: FitSettings, rows: nwdata.Dataset, threads: int | None) -> list[Member]:
@@ -188,6 +211,12 @@ def fit(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]]
         plan_rows, target = rows, None
         domain = [(float(lo), float(hi)) for lo, hi in zip(rows.x.min(axis=0), rows.x.max(axis=0))]
         plan = member_plan(settings, rows, worker_threads)
+        smaller = small_table_width(settings, rows.n_inputs, rows.n_outputs, len(plan[0][1]))
+        if smaller is not None:
+            sizes, note = smaller
+            notes.append(note)
+            settings = dataclasses.replace(settings, hidden=sizes)
+            plan = member_plan(settings, rows, worker_threads)
     if len(plan) == 1 and settings.jobs == 1:  # one network here: progress bar, checkpoints
         member, train, validation, standardizer, _ = plan[0]
         single = fit_split(member, train, validation, target, domain, description, callbacks=callbacks,
@@ -228,6 +257,14 @@ def fit(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]]
     if cv is not None:
         metrics["cv"], metrics["linear"]["cv"] = cv["network"], cv["linear"]
         notes.append(f"cv: {settings.cv}-fold cross-validation of the non-test rows, each fold fitted as above")
+    if cv is not None and cv["linear"]["r2"] is not None and cv["network"]["r2"] is not None \
+            and cv["linear"]["r2"] >= cv["network"]["r2"]:
+        chosen = f"linear least squares: its cv R² {cv['linear']['r2']:.4f} ≥ the network's {cv['network']['r2']:.4f}"
+        notes.append(f"the simple answer is as good: saved {chosen} (the network's scores are above)")
+        metrics["chosen"] = {"model": "linear", "reason": chosen}
+        predictor = _linear(plan_rows if plan_rows is not None else fitted_rows)
+    elif cv is not None:
+        metrics["chosen"] = {"model": "network", "reason": "its cv R² is above linear least squares'"}
     metrics["seconds"] = time.perf_counter() - started
     train_rows = fitted_rows if len(plan) > 1 else first_train
     return FitResult(predictor, history, metrics, train_rows, first_validation, target, domain, description,
