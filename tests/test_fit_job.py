@@ -253,3 +253,12 @@ def test_a_small_table_gets_a_network_with_fewer_parameters_than_rows() -> None:
     assert any(f"for {rows} training rows" in note for note in result.notes)
     chosen = fit(FitSettings(epochs=5, hidden=[64, 64]), dataset=noisy_table(60))
     assert chosen.predictor.model.sizes == [2, 64, 64, 1] and not any("small table" in n for n in chosen.notes)
+
+
+def test_cv_of_a_formula_is_refused_and_its_test_points_are_fresh(capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    code = main(["fit", "sin(x)", "--cv", "3", "--quiet", "--no-plots", "--out", str(tmp_path / "o")])
+    assert code == 2 and "--cv folds measured rows" in capsys.readouterr().err
+    result = fit(FitSettings(formula="sin(x)", epochs=3, samples=200, test_fraction=0.25))
+    assert len(result.test) == 50 and not np.isin(result.test.x, result.train.x).any()
+    assert result.metrics["linear"]["test"]["r2"] is not None

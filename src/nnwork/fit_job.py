@@ -192,6 +192,8 @@ def fit(settings: FitSettings, callbacks: Sequence[Callable[[EpochReport], Any]]
     started = time.perf_counter()
     check(settings, checkpoint or resume)
     notes: list[str] = []
+    if settings.cv and dataset is None and settings.csv is None:
+        raise ValueError("--cv folds measured rows: give --csv (a formula's fresh test points: --test-fraction)")
     rows, test, formula, description = _load(settings, dataset, notes)
     worker_threads = threads if threads is not None or settings.jobs == 1 else 1
     cv = cross_validate(settings, rows, worker_threads) if settings.cv and rows is not None else None
