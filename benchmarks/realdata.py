@@ -140,6 +140,7 @@ def _boosted(quick: bool):
 METHODS: dict[str, Method] = {
     "nnwork": nnwork_cli(),
     "nnwork lm": nnwork_cli("--optimizer", "lm"),
+    "nnwork ×5": nnwork_cli("--ensemble", "5"),  # five default fits averaged (issue 13: helped everywhere)
     "linear": sklearn_model(_linear),
     "ridge": sklearn_model(_ridge),
     "MLP": sklearn_model(_mlp),

@@ -50,6 +50,7 @@ _LAZY = {
     "get_num_threads": ("nnwork.threads", "get_num_threads"),
     "export": ("nnwork.export", None),
     "from_torch": ("nnwork.export.torch_import", "from_torch"),
+    "sweep": ("nnwork.sweeps", "sweep"),  # many fits in parallel, on any joblib backend
 }
 
 

@@ -34,6 +34,11 @@ class FitSettings:
     time_budget: float | None = None
     target_mse: float | None = None  # stop once the validation MSE (original units) is this low
     plateau: bool = True  # halve the learning rate when the validation loss stalls
+    test_fraction: float = 0.0  # rows set aside before anything else; only measured (nnwork.splits)
+    cv: int = 0  # K-fold cross-validated scores when K ≥ 2 (nnwork.fit_job)
+    ensemble: int = 1  # members, each with its own seed and validation rows (nnwork.nn.Ensemble)
+    jobs: int = 1  # processes for ensemble members and folds (nnwork.parallel); any count, same numbers
+    drop_missing: bool = False  # skip CSV rows with an empty cell instead of refusing the file
 
 
 DEFAULT_HIDDEN = (64, 64)  # unless the optimizer declares its own (Levenberg–Marquardt's is smaller)

@@ -55,6 +55,20 @@ class Predictor:
             out = self.model(Tensor._wrap(scaled.astype(dtype))).data
         return self.standardizer.inverse_y(out.astype(np.float64))
 
+    def std(self, x: Any) -> np.ndarray:
+        """A standard deviation (N, k) per prediction, in the data's units: the members'
+        spread for an Ensemble (nnwork.nn.Ensemble). ValueError for a single network."""
+        from nnwork.nn import Ensemble
+
+        if not isinstance(self.model, Ensemble):
+            raise ValueError("this model has no error bars: fit it with --ensemble K (K ≥ 2)")
+        scaled = self.standardizer.transform_x(np.asarray(x, dtype=np.float64))
+        dtype = self.model.parameters()[0].dtype
+        with nnthreads.working():
+            spread = self.model.spread(Tensor._wrap(scaled.astype(dtype))).astype(np.float64)
+        assert self.standardizer.y_std is not None
+        return spread * self.standardizer.y_std
+
 
 @dataclass
 class FitResult:
@@ -69,6 +83,7 @@ class FitResult:
     settings: FitSettings
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    test: nwdata.Dataset | None = None  # rows nothing in training or selection saw (nnwork.fit_job)
 
 
 def measure(predictor: Callable[[np.ndarray], np.ndarray], dataset: nwdata.Dataset) -> dict[str, float | None]:
@@ -162,7 +177,20 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
     `threads`: the thread count for large matrix products (None: chosen; see nnwork.threads)."""
     started = time.perf_counter()
     train, validation, target, domain, description = load_data(settings)
-    standardizer = nwdata.Standardizer().fit(train)
+    return fit_split(settings, train, validation, target, domain, description, callbacks=callbacks,
+                     checkpoint=checkpoint, resume=resume, threads=threads, started=started)
+
+
+def fit_split(settings: FitSettings, train: nwdata.Dataset, validation: nwdata.Dataset, target: Any,
+              domain: list[tuple[float, float]], description: str,
+              callbacks: Sequence[Callable[[EpochReport], Any]] = (), checkpoint: str | Path | None = None,
+              resume: str | Path | None = None, threads: int | None = None,
+              standardizer: nwdata.Standardizer | None = None, started: float | None = None) -> FitResult:
+    """Train and measure one network on rows already split (the second half of fit_function;
+    nnwork.fit_job calls it once per ensemble member and fold). `standardizer`: a scaling
+    fitted elsewhere (an ensemble's members share one), else fitted on `train`."""
+    started = time.perf_counter() if started is None else started
+    standardizer = standardizer or nwdata.Standardizer().fit(train)
     scaled_train, scaled_validation = standardizer.transform(train), standardizer.transform(validation)
     model = build_model(settings, train.n_inputs, train.n_outputs)
     predictor = Predictor(model, standardizer)
@@ -189,9 +217,10 @@ def fit_function(settings: FitSettings, callbacks: Sequence[Callable[[EpochRepor
         "parameters": model.num_parameters(),
         "threads": history.threads,
     }
-    gamma = optimizer.param_groups[0].get("gamma")
-    if gamma is not None:  # Bayesian regularisation: how many parameters the data determine
-        metrics["effective_parameters"] = gamma
+    group = optimizer.param_groups[0]
+    if group.get("gamma") is not None:  # Bayesian regularisation: how many parameters the data determine
+        metrics["effective_parameters"] = group["gamma"]
+        metrics["evidence"] = {"alpha": group.get("alpha"), "beta": group.get("beta")}
     return FitResult(predictor, history, metrics, train, validation, target, domain, description,
                      settings, metrics["seconds"])
 

@@ -67,6 +67,14 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--time-budget", type=float, default=DEFAULTS.time_budget, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=DEFAULTS.seed,
                    help="random seed: the same seed repeats the run bit for bit (default %(default)s)")
+    p.add_argument("--test-fraction", type=float, default=DEFAULTS.test_fraction,
+                   help="set this fraction of the rows aside before training; only measured (default %(default)s)")
+    p.add_argument("--cv", type=int, default=DEFAULTS.cv, help="also K-fold cross-validate the whole fit (K ≥ 2)")
+    p.add_argument("--ensemble", type=int, default=DEFAULTS.ensemble,
+                   help="train K networks (seeds SEED..SEED+K-1, each its own validation rows) and average them")
+    p.add_argument("--jobs", type=int, default=DEFAULTS.jobs,
+                   help="processes for ensemble members and folds; the same numbers whatever the count (default %(default)s)")
+    p.add_argument("--drop-missing", action="store_true", help="skip CSV rows with an empty cell (and say how many)")
     add_threads_option(p)
     p.add_argument("--out", default="nnwork-out", help="output folder (default %(default)s/)")
     p.add_argument("--checkpoint", help="write a checkpoint here after every epoch")
@@ -89,19 +97,42 @@ def _settings(args: argparse.Namespace) -> FitSettings:
     return FitSettings(**{**values, "hidden": hidden})
 
 
+PARTS = {"train": "train", "validation": "validation (stopping)", "test": "test", "cv": "cv"}
+
+
 def results_table(metrics: dict[str, Any]) -> str:
-    rows = [("", "MSE", "RMSE", "max error", "R²")]
-    for part in ("train", "validation"):
+    """The scores per part: train, validation (used for early stopping), test (never seen)
+    and cv (K-fold), each with linear least squares' R² beside the network's."""
+    linear = metrics.get("linear", {})
+    rows = [("", "MSE", "RMSE", "max error", "R²", "linear R²")]
+    for part, label in PARTS.items():
+        if part not in metrics:
+            continue
         m = metrics[part]
-        rows.append((part, f"{m['mse']:.3e}", f"{m['rmse']:.3e}", f"{m['max_error']:.3e}", r_squared(m["r2"])))
+        r2 = r_squared(m["r2"]) + (f" ± {m['r2_sd']:.3f}" if m.get("r2_sd") is not None else "")
+        lin = linear.get(part)
+        lin_r2 = "—" if lin is None else r_squared(lin["r2"]) + (
+            f" ± {lin['r2_sd']:.3f}" if lin.get("r2_sd") is not None else "")
+        rows.append((label, f"{m['mse']:.3e}", f"{m['rmse']:.3e}", f"{m['max_error']:.3e}", r2, lin_r2))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
+
+
+def _diagnostics(result: Any) -> dict[str, Any]:
+    """regression.png and errors.png: predicted against true per split, and the errors."""
+    from nnwork.plot.diagnostics import error_histogram, regression
+
+    parts = {"train": result.train, "validation": result.validation, "test": result.test}
+    splits = {name: (rows.y[:, 0], result.predictor(rows.x)[:, 0]) for name, rows in parts.items()
+              if rows is not None and len(rows)}
+    name = result.train.y_names[0] if result.train.y_names else "output"
+    return {"regression.png": regression(splits, name), "errors.png": error_histogram(splits, name)}
 
 
 def run(args: argparse.Namespace) -> int:
     from nnwork.fit_files import save_fit
     from nnwork.training import TrainingDiverged
-    from nnwork.workflow import fit_function
+    from nnwork.fit_job import fit
 
     settings = _settings(args)
     threads = thread_count(args)
@@ -110,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
               "(sin(x)*cos(y) on [-3,3]^2). See `nnwork fit --help` for your own.")
     bar = None if args.quiet else ProgressBar()
     try:
-        result = fit_function(settings, callbacks=[bar] if bar else [], checkpoint=args.checkpoint, resume=args.resume,
+        result = fit(settings, callbacks=[bar] if bar else [], checkpoint=args.checkpoint, resume=args.resume,
                               threads=threads)
     except TrainingDiverged as error:
         raise RunFailed(str(error)) from None
@@ -120,13 +151,18 @@ def run(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     print(f"Fitted {result.description}")
-    print(f"network {'-'.join(str(s) for s in result.predictor.model.sizes)} {settings.activation}, "
+    model = result.predictor.model
+    sizes = getattr(model, "sizes", None) or model[0].sizes  # an Ensemble: its members' shape
+    members = f"{len(model)} × " if sizes is not getattr(model, "sizes", None) else ""
+    print(f"network {members}{'-'.join(str(s) for s in sizes)} {settings.activation}, "
           f"{result.metrics['parameters']:,} parameters; {result.history.epochs} epochs in "
           f"{result.seconds:.1f} s ({result.history.stop_reason}); best epoch {result.metrics['best_epoch']}")
     if "effective_parameters" in result.metrics:
         print(f"Bayesian regularisation: the data determine {result.metrics['effective_parameters']:.1f} "
               f"of the {result.metrics['parameters']:,} parameters (γ); the prior holds the rest near 0")
     print(f"threads: {result.history.threads.replace('as asked', '--threads')}")
+    for note in result.notes:
+        print(note)
     print(results_table(result.metrics))
     out = Path(args.out)
     written = save_fit(result, out)
@@ -138,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
             figures = {"loss.png": loss_curve(result.history.train_loss, result.history.validation_loss),
                        "fit.png": comparison(result.predictor, result.domain, result.target,
                                              (result.train.x, result.train.y), result.description)}
+            figures.update(_diagnostics(result))
             written += [save_figure(figure, out / name) for name, figure in figures.items()]
         except ImportError as error:  # the fit itself is saved; only the pictures are missing
             print(f"no figures: {error}")

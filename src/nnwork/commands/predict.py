@@ -15,6 +15,7 @@ EXAMPLES = """examples:
   nnwork predict nnwork-out/model.npz --x 0.5,1.2
   nnwork predict nnwork-out/model.npz --x 0,0 --x 1,1
   nnwork predict nnwork-out/model.npz --csv points.csv --output predictions.csv
+  nnwork predict nnwork-out/model.npz --x 0.5,1.2 --std   # a model fitted with --ensemble K
 """
 
 
@@ -29,6 +30,8 @@ def add_parser(subparsers: Any) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--x", action="append", help="one input point, e.g. 0.5,1.2 (repeatable)")
     source.add_argument("--csv", help="a CSV of input points (columns by the model's input names, or all columns)")
+    p.add_argument("--std", action="store_true",
+                   help="also a standard deviation per prediction (<output>_std): the spread of an ensemble")
     p.add_argument("--output", help="write the CSV here instead of stdout")
     add_threads_option(p)
 
@@ -67,10 +70,18 @@ def run(args: argparse.Namespace) -> int:
         except (ValueError, OSError) as error:
             raise UsageError(str(error)) from None
         x = points
+    if args.std:
+        try:
+            std = saved.predictor.std(x)
+        except ValueError as error:
+            raise UsageError(f"--std: {args.model}: {error}") from None
     prediction = saved.predictor(x)
     columns = {name: x[:, i] for i, name in enumerate(x_names)}
     for k, name in enumerate(y_names):
-        columns[name if name not in columns else f"{name}_predicted"] = prediction[:, k]
+        column = name if name not in columns else f"{name}_predicted"
+        columns[column] = prediction[:, k]
+        if args.std:
+            columns[f"{column}_std"] = std[:, k]
     try:
         data.write_csv(args.output if args.output else sys.stdout, columns)
     except OSError as error:

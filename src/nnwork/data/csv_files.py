@@ -150,7 +150,7 @@ def _columns(x: Columns, y: Columns, names: Sequence[str] | None, width: int,
 
 
 def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
-             header: bool | None = None) -> Dataset:
+             header: bool | None = None, skipped: list[int] | None = None) -> Dataset:
     """Read a comma-separated file of numbers into a Dataset, checking every cell.
 
     Arguments:
@@ -166,6 +166,9 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
             Only the chosen columns need to hold numbers.
         header: True, False, or None to detect one: the first row is a header when none of
             its cells is a number, data when all are, and an error when it mixes the two.
+        skipped: a list to skip rows with an empty cell in a chosen column instead of
+            refusing the file (`nnwork fit --drop-missing`); their 1-based lines are appended
+            to it. Other bad cells are still errors.
     Returns:
         A Dataset named after the header's columns (or x1.., y1.. without a header).
     Raises:
@@ -199,6 +202,12 @@ def read_csv(path: str | os.PathLike[str], x: Columns = None, y: Columns = None,
                              f"line {lines[0]} has {width} cells")
     inputs, outputs = _columns(x, y, names, width, path)
     chosen = inputs + outputs
+    if skipped is not None:
+        kept = [(row, line) for row, line in zip(data, data_lines) if all(row[c] for c in chosen)]
+        skipped.extend(line for row, line in zip(data, data_lines) if not all(row[c] for c in chosen))
+        if not kept:
+            raise ValueError(f"{path}: every row has an empty cell in the chosen columns; nothing is left")
+        data, data_lines = [row for row, _ in kept], [line for _, line in kept]
     values = np.empty((len(data), len(chosen)))
     for r, (row, line) in enumerate(zip(data, data_lines)):
         try:

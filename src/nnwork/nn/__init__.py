@@ -12,3 +12,4 @@ from nnwork.nn.neuron import Neuron as Neuron, NeuronGraph as NeuronGraph
 from nnwork.nn.neuron import example_network as example_network
 from nnwork.nn.dropout import Dropout as Dropout
 from nnwork.nn.normalization import LayerNorm as LayerNorm
+from nnwork.nn.ensemble import Ensemble as Ensemble
